@@ -1,0 +1,39 @@
+# The two commands: `make run` and `make test`. Each does its own set-up on a fresh
+# Debian machine with Python 3.11 (as root): a .venv, the Python packages, and any
+# Debian packages the tests need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: run test check bench clean install
+
+run: $(STAMP)
+	$(BIN)/taper plan examples/diarist.json
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+check: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy src/taper/core
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+install: $(STAMP)
+
+# Debian's python3 lacks venv until python3-venv is installed; install it only when needed.
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-venv && \
+	  $(PYTHON) -m venv $(VENV); }
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev,pk,exports]"
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,74 @@
+"""The `taper` command: a thin layer over the library. Each subcommand is a module here.
+
+Modules are imported only when their command runs, so `taper plan` does not pay for the
+pharmacokinetic or export libraries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from taper import __version__
+from taper.cli.errors import UsageError
+
+# command name -> (module, one-line help). A module has add_arguments(parser) and run(args).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "plan": ("taper.cli.plan", "turn a request into a dated, dose-by-dose schedule"),
+    "drugs": ("taper.cli.drugs", "list the drugs the knowledge base covers"),
+    "drug": ("taper.cli.drugs", "show one drug's facts with their sources"),
+    "assess": ("taper.cli.assess", "decide proceed/hold/contact/emergency from check-ins"),
+    "symptoms": ("taper.cli.assess", "list the symptom catalogue and red-flag rules"),
+    "pk": ("taper.cli.pk", "model the blood level across a plan (not a measurement)"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="taper", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"taper {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, (module_name, help_text) in COMMANDS.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue  # not built yet
+            raise
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(name, command)
+        command.set_defaults(run=module.run)
+    return parser
+
+
+def _parser_for(argv: Sequence[str]) -> argparse.ArgumentParser:
+    """Import only the module of the command asked for (start-up time matters)."""
+    name = next((a for a in argv if not a.startswith("-")), None)
+    if name in COMMANDS:
+        module_name, help_text = COMMANDS[name]
+        module = importlib.import_module(module_name)
+        parser = argparse.ArgumentParser(prog="taper")
+        sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(name, command)
+        command.set_defaults(run=module.run)
+        return parser
+    return build_parser()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser_for(args_list)
+    args = parser.parse_args(args_list)  # argparse exits 2 with a usage line on bad flags
+    try:
+        return int(args.run(args) or 0)
+    except UsageError as exc:
+        print(f"taper {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
