@@ -1,0 +1,120 @@
+"""`taper plan REQUEST`: the schedule as a table, JSON or an export format."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from fractions import Fraction
+
+
+from taper.cli.documents import read_document, write_output
+from taper.cli.errors import UsageError
+from taper.core.amounts import decimal_str, rounded_str
+from taper.core.plan import Piece, Plan
+from taper.core.products import Liquid, Product
+
+EXPORTS = ("pdf", "ics", "csv", "fhir", "pharmacy")
+
+
+def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("request", metavar="REQUEST",
+                        help="planning request: a JSON or TOML file, or - for standard input")
+    parser.add_argument("--format", choices=("table", "json", *EXPORTS), default="table",
+                        help="output format (default: table)")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+
+
+def load_plan(path: str, today: date | None = None) -> Plan:
+    """Read a request (or a plan JSON with "steps") and return the plan; UsageError if bad."""
+    from taper.contract.errors import ContractError
+    from taper.contract.plan_json import plan_from_json
+    from taper.contract.request import parse_plan_request
+    from taper.core.planner import PlanError, make_plan
+
+    data = read_document(path)
+    try:
+        if isinstance(data, dict) and "steps" in data and "strategy" not in data:
+            return plan_from_json(data)
+        return make_plan(parse_plan_request(data, today=today))
+    except (ContractError, PlanError) as exc:
+        raise UsageError(str(exc)) from None
+
+
+def run(args: argparse.Namespace) -> int:
+    plan = load_plan(args.request, today=date.today())
+    if args.format == "json":
+        from taper.contract.plan_json import plan_to_json
+
+        write_output(json.dumps(plan_to_json(plan), indent=2) + "\n", args.output)
+    elif args.format == "table":
+        write_output(table(plan), args.output)
+    else:
+        raise UsageError(f"--format: {args.format} is not available in this build")
+    return 0
+
+
+_PARTS = {Fraction(1, 4): "¼", Fraction(1, 2): "½", Fraction(3, 4): "¾"}
+
+
+def piece_words(piece: Piece, product: Product) -> str:
+    if isinstance(product, Liquid):
+        return f"{decimal_str(piece.units)} mL of {decimal_str(product.mg_per_ml)} mg/mL liquid"
+    whole, part = divmod(piece.units, 1)
+    count = (str(int(whole)) if whole else "") + _PARTS.get(part, "")
+    return f"{count} × {decimal_str(product.strength_mg)} mg {product.form}"
+
+
+def table(plan: Plan) -> str:
+    products = {p.id: p for p in plan.products}
+    times = sorted({d.time for d in plan.baseline} | {d.time for s in plan.steps for d in s.doses})
+    lines = [f"{plan.drug_id} {plan.direction} from {_total(plan)} mg/day, "
+             f"starting {plan.start_date.isoformat()} ({plan.timezone})", ""]
+    header = ["step", "dates", "mg/day", "change", *[f"{t:%H:%M}" for t in times]]
+    rows: list[list[str]] = []
+    for step in plan.steps:
+        change = step.change_percent
+        cells = [
+            str(step.index),
+            f"{step.start_date:%Y-%m-%d} – {step.end_date:%Y-%m-%d} ({step.days} d)",
+            decimal_str(step.daily_mg),
+            "" if change is None else f"{rounded_str(change, 1)} %",
+        ]
+        by_time = {d.time: d for d in step.doses}
+        for t in times:
+            dose = by_time.get(t)
+            if dose is None:
+                cells.append("–")
+            else:
+                words = " + ".join(piece_words(p, products[p.product_id])
+                                   for p in dose.composition.pieces)
+                cells.append(f"{decimal_str(dose.mg)} mg: {words}")
+        rows.append(cells)
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for r in [header, *rows]:
+        lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+    lines.append("")
+    if plan.stop_date is not None:
+        lines.append(f"First day with no dose: {plan.stop_date.isoformat()}")
+    else:
+        lines.append("The last step continues until a prescriber changes the plan.")
+    if plan.supply:
+        lines.append("")
+        lines.append("Supply for the whole plan:")
+        for s in plan.supply:
+            unit = "mL" if isinstance(products[s.product_id], Liquid) else products[s.product_id].form + "s"
+            lines.append(f"  {s.product_id}: {decimal_str(s.units)} {unit}, "
+                         f"first needed {s.first_needed.isoformat()}")
+    if plan.warnings:
+        lines.append("")
+        lines.append("Warnings:")
+        for w in plan.warnings:
+            at = f" (step {w.step})" if w.step is not None else ""
+            lines.append(f"  [{w.code}]{at} {w.message}")
+    return "\n".join(lines) + "\n"
+
+
+def _total(plan: Plan) -> str:
+    return decimal_str(sum((d.mg for d in plan.baseline), Fraction(0)))
+
+

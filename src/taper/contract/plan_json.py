@@ -1,0 +1,195 @@
+"""The plan as JSON (issue 2 §4): exact decimal strings, dates as ISO text, and back."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from fractions import Fraction
+from typing import Any
+
+from taper.contract.errors import ContractError
+from taper.core.amounts import decimal_str, exact, rounded_str
+from taper.core.plan import (
+    Composition,
+    Piece,
+    Plan,
+    PlanWarning,
+    ScheduledDose,
+    SupplyLine,
+    TaperStep,
+)
+from taper.core.products import Liquid, Product, Solid
+
+UNIT_KEYS = {"tablet": "tablets", "capsule": "capsules", "packet": "packets"}
+
+
+def unit_key(product: Product) -> str:
+    return "ml" if isinstance(product, Liquid) else UNIT_KEYS[product.form]
+
+
+def product_to_json(product: Product) -> dict[str, Any]:
+    if isinstance(product, Liquid):
+        data: dict[str, Any] = {
+            "id": product.id, "form": "liquid", "mg_per_ml": decimal_str(product.mg_per_ml),
+            "measure_step_ml": decimal_str(product.measure_step_ml),
+            "min_volume_ml": decimal_str(product.min_volume_ml),
+        }
+        if product.max_volume_ml is not None:
+            data["max_volume_ml"] = decimal_str(product.max_volume_ml)
+    else:
+        data = {"id": product.id, "form": product.form,
+                "strength_mg": decimal_str(product.strength_mg),
+                "divisible_into": product.divisible_into}
+    if product.label:
+        data["label"] = product.label
+    return data
+
+
+def _dose(dose: ScheduledDose, products: dict[str, Product]) -> dict[str, Any]:
+    return {
+        "time": f"{dose.time:%H:%M}",
+        "mg": decimal_str(dose.mg),
+        "pieces": [
+            {"product": p.product_id, unit_key(products[p.product_id]): decimal_str(p.units),
+             "mg": decimal_str(p.mg)}
+            for p in dose.composition.pieces
+        ],
+    }
+
+
+def step_to_json(step: TaperStep, products: dict[str, Product]) -> dict[str, Any]:
+    change = step.change_percent
+    return {
+        "step": step.index,
+        "start_date": step.start_date.isoformat(),
+        "end_date": step.end_date.isoformat(),
+        "days": step.days,
+        "daily_mg": decimal_str(step.daily_mg),
+        "previous_daily_mg": decimal_str(step.previous_daily_mg),
+        "target_daily_mg": decimal_str(step.target_daily_mg),
+        "change_mg": decimal_str(step.change_mg),
+        "change_percent": None if change is None else rounded_str(change, 1),
+        "doses": [_dose(d, products) for d in step.doses],
+    }
+
+
+def plan_to_json(plan: Plan) -> dict[str, Any]:
+    """The contract other programs rely on; extra fields beyond issue 2 §4 are additive."""
+    products = {p.id: p for p in plan.products}
+    return {
+        "drug": plan.drug_id,
+        "direction": plan.direction,
+        "start_date": plan.start_date.isoformat(),
+        "timezone": plan.timezone,
+        "baseline": [_dose(d, products) for d in plan.baseline],
+        "products": [product_to_json(p) for p in plan.products],
+        "steps": [step_to_json(s, products) for s in plan.steps],
+        "stop_date": None if plan.stop_date is None else plan.stop_date.isoformat(),
+        "supply": [
+            {"product": s.product_id, unit_key(products[s.product_id]): decimal_str(s.units),
+             "first_needed": s.first_needed.isoformat(), "last_needed": s.last_needed.isoformat()}
+            for s in plan.supply
+        ],
+        "warnings": [
+            {"code": w.code, "step": w.step, "message": w.message, "details": dict(w.details)}
+            for w in plan.warnings
+        ],
+    }
+
+
+def plan_from_json(data: Any) -> Plan:
+    """Read back a plan written by plan_to_json; ContractError names a bad field."""
+    if not isinstance(data, dict):
+        raise ContractError("", "a plan must be a JSON object")
+    products = tuple(_product(p, f"products[{i}]") for i, p in enumerate(_get(data, "products", "")))
+    by_id = {p.id: p for p in products}
+    steps = []
+    for i, s in enumerate(_get(data, "steps", "")):
+        where = f"steps[{i}]"
+        steps.append(TaperStep(
+            index=int(s.get("step", i + 1)),
+            start_date=_date(_get(s, "start_date", where), f"{where}.start_date"),
+            end_date=_date(_get(s, "end_date", where), f"{where}.end_date"),
+            daily_mg=_num(_get(s, "daily_mg", where), f"{where}.daily_mg"),
+            doses=tuple(_scheduled(d, f"{where}.doses[{j}]", by_id)
+                        for j, d in enumerate(_get(s, "doses", where))),
+            previous_daily_mg=_num(s.get("previous_daily_mg", "0"), f"{where}.previous_daily_mg"),
+            target_daily_mg=_num(s.get("target_daily_mg", s["daily_mg"]), f"{where}.target_daily_mg"),
+        ))
+    stop = data.get("stop_date")
+    return Plan(
+        drug_id=str(_get(data, "drug", "")),
+        direction="titrate" if data.get("direction") == "titrate" else "taper",
+        start_date=_date(data.get("start_date") or steps[0].start_date.isoformat(), "start_date"),
+        timezone=str(data.get("timezone", "UTC")),
+        baseline=tuple(_scheduled(d, f"baseline[{j}]", by_id)
+                       for j, d in enumerate(data.get("baseline", []))),
+        steps=tuple(steps),
+        stop_date=None if stop is None else _date(stop, "stop_date"),
+        warnings=tuple(PlanWarning(str(w.get("code", "")), str(w.get("message", "")), w.get("step"),
+                                   {str(k): str(v) for k, v in (w.get("details") or {}).items()})
+                       for w in data.get("warnings", [])),
+        supply=tuple(
+            SupplyLine(str(s["product"]),
+                       _num(s.get(unit_key(by_id[s["product"]])) if s.get("product") in by_id
+                            else "0", f"supply[{i}]"),
+                       _date(s["first_needed"], f"supply[{i}].first_needed"),
+                       _date(s.get("last_needed", s["first_needed"]), f"supply[{i}].last_needed"))
+            for i, s in enumerate(data.get("supply", []))
+        ),
+        products=products,
+    )
+
+
+def _get(data: Any, key: str, where: str) -> Any:
+    if not isinstance(data, dict) or key not in data:
+        raise ContractError(f"{where}.{key}" if where else key, "required")
+    return data[key]
+
+
+def _num(value: Any, where: str) -> Fraction:
+    try:
+        return exact(value if not isinstance(value, float) else repr(value))
+    except (TypeError, ValueError, ArithmeticError):
+        raise ContractError(where, "must be a number") from None
+
+
+def _date(value: Any, where: str) -> date:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ContractError(where, 'must be a date as "YYYY-MM-DD"') from None
+
+
+def _product(data: Any, where: str) -> Product:
+    form = _get(data, "form", where)
+    if form == "liquid":
+        return Liquid(str(data["id"]), _num(data["mg_per_ml"], f"{where}.mg_per_ml"),
+                      _num(data["measure_step_ml"], f"{where}.measure_step_ml"),
+                      _num(data["min_volume_ml"], f"{where}.min_volume_ml"),
+                      None if "max_volume_ml" not in data else _num(data["max_volume_ml"], where),
+                      str(data.get("label", "")))
+    return Solid(str(data["id"]), _num(data["strength_mg"], f"{where}.strength_mg"),
+                 int(data.get("divisible_into", 1)), form, str(data.get("label", "")))
+
+
+def _scheduled(data: Any, where: str, products: dict[str, Product]) -> ScheduledDose:
+    try:
+        clock = time.fromisoformat(str(_get(data, "time", where)))
+    except ValueError:
+        raise ContractError(f"{where}.time", 'must be "HH:MM"') from None
+    pieces = []
+    for k, p in enumerate(data.get("pieces", [])):
+        pid = _get(p, "product", f"{where}.pieces[{k}]")
+        if pid not in products:
+            raise ContractError(f"{where}.pieces[{k}].product", f"unknown product {pid!r}")
+        key = unit_key(products[pid])
+        units = _num(_get(p, key, f"{where}.pieces[{k}]"), f"{where}.pieces[{k}].{key}")
+        product = products[pid]
+        per_unit = product.mg_per_ml if isinstance(product, Liquid) else product.strength_mg
+        pieces.append(Piece(pid, units, units * per_unit))
+    mg = _num(_get(data, "mg", where), f"{where}.mg")
+    composition = Composition(tuple(pieces))
+    if pieces and composition.mg != mg:
+        raise ContractError(f"{where}.pieces", f"add up to {decimal_str(composition.mg)} mg, "
+                            f"not the {decimal_str(mg)} mg stated")
+    return ScheduledDose(clock, mg, composition)

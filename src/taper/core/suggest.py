@@ -1,0 +1,36 @@
+"""Name a product that would let a step be cut no more than the pace asks (SPEC P6)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from taper.core.amount_sets import amount_sets
+from taper.core.products import Liquid, Product, Solid, describe
+from taper.core.request import PlanRequest
+
+
+def _same(a: Product, b: Product) -> bool:
+    if isinstance(a, Liquid) and isinstance(b, Liquid):
+        return a.mg_per_ml == b.mg_per_ml and a.measure_step_ml >= b.measure_step_ml
+    if isinstance(a, Solid) and isinstance(b, Solid):
+        return a.strength_mg == b.strength_mg and a.divisible_into >= b.divisible_into
+    return False
+
+
+def product_for_cut(request: PlanRequest, dose_times: int, target: Fraction, prev: Fraction) -> str:
+    """Plain words: which catalogue product would make a dose in [target, prev)."""
+    limit = max(request.regimen.daily_mg, prev)
+    best: tuple[Fraction, int, Product] | None = None
+    for rank, candidate in enumerate(request.drug.catalogue):
+        if any(_same(held, candidate) for held in request.products):
+            continue
+        sets = amount_sets((*request.products, candidate), dose_times, limit)
+        reachable = sets.lowest_day_total_from(target, prev)
+        if reachable is None or reachable <= 0:
+            continue
+        key = (reachable - target, rank, candidate)
+        if best is None or key[:2] < best[:2]:
+            best = key
+    if best is None:
+        return "a liquid or a compounded strength would allow the requested cut."
+    return f"a {describe(best[2])} ({best[2].id}) would allow the requested cut."
