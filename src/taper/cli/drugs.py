@@ -106,9 +106,7 @@ def _drug_table(doc: dict[str, Any]) -> str:
         for fact in topic["facts"]:
             lines.append(f"  - {fact['statement']}")
             basis = (
-                f"policy: {fact['reason']}"
-                if fact["policy"]
-                else f"source: {fact['source_title']}"
+                f"policy: {fact['reason']}" if fact["policy"] else f"source: {fact['source_title']}"
             )
             lines.append(f"    {basis} (checked {fact['checked']})")
     lines += ["", "sources"]

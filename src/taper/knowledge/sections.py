@@ -175,7 +175,7 @@ def _range(t: dict[str, Any], key: str, where: str, k: DrugKnowledge) -> Range |
         return None
     pair = t[key]
     if not isinstance(pair, dict):
-        raise _error(k, f"{where}.{key}", "must be a table { low = \"…\", high = \"…\" }")
+        raise _error(k, f"{where}.{key}", 'must be a table { low = "…", high = "…" }')
     low = _number(pair, "low", f"{where}.{key}", k)
     high = _number(pair, "high", f"{where}.{key}", k)
     if low > high:
