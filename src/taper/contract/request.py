@@ -342,6 +342,8 @@ def _first_error(exc: ValidationError) -> ContractError:
         message = "must be a whole number"
     elif kind == "too_short":
         message = "must not be empty"
+    elif kind == "string_too_short":
+        message = f"must be at least {ctx.get('min_length', 1)} characters (a written reason)"
     elif kind in ("dict_type", "model_type", "model_attributes_type"):
         message = "must be a JSON object"
     elif kind == "list_type":

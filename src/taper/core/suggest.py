@@ -20,7 +20,7 @@ def _same(a: Product, b: Product) -> bool:
 def product_for_cut(request: PlanRequest, dose_times: int, target: Fraction, prev: Fraction) -> str:
     """Plain words: which catalogue product would make a dose in [target, prev)."""
     limit = max(request.regimen.daily_mg, prev)
-    best: tuple[Fraction, int, Product] | None = None
+    best: tuple[tuple[Fraction, int, int], Product] | None = None
     for rank, candidate in enumerate(request.drug.catalogue):
         if any(_same(held, candidate) for held in request.products):
             continue
@@ -28,9 +28,12 @@ def product_for_cut(request: PlanRequest, dose_times: int, target: Fraction, pre
         reachable = sets.lowest_day_total_from(target, prev)
         if reachable is None or reachable <= 0:
             continue
-        key = (reachable - target, rank, candidate)
-        if best is None or key[:2] < best[:2]:
-            best = key
+        # Nearest the requested dose first; on a tie a liquid, which the seeds recommend for
+        # small final steps (SPEC "Stopping"), then the catalogue's order.
+        key = (reachable - target, 0 if isinstance(candidate, Liquid) else 1, rank)
+        if best is None or key < best[0]:
+            best = (key, candidate)
     if best is None:
         return "a liquid or a compounded strength would allow the requested cut."
-    return f"a {describe(best[2])} ({best[2].id}) would allow the requested cut."
+    product = best[1]
+    return f"a {describe(product)} ({product.id}) would allow the requested cut."
