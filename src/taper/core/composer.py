@@ -74,6 +74,19 @@ def options(index: int, product: Product, limit: Fraction) -> Iterator[Option]:
             yield Option(index, ml, ml * product.mg_per_ml, 1, 0)
 
 
+def exact_option(index: int, product: Product, amount: Fraction) -> Option | None:
+    """The one way to make exactly `amount` from this product alone, if there is one."""
+    if isinstance(product, Liquid):
+        ml = amount / product.mg_per_ml
+        return Option(index, ml, amount, 1, 0) if product.measurable(ml) else None
+    units = amount / product.strength_mg
+    if (units * product.divisible_into).denominator != 1:
+        return None
+    whole = units.numerator // units.denominator
+    split = 0 if units.denominator == 1 else 1
+    return Option(index, units, amount, whole + split, split)
+
+
 def cost(chosen: Sequence[Option], previous: frozenset[str], products: Sequence[Product]) -> Cost:
     things = sum(o.things for o in chosen)
     switches = sum(1 for o in chosen if previous and products[o.index].id not in previous)
@@ -104,33 +117,42 @@ def _compose(
         return Composition(())
     if amount < 0:
         return None
-    # suffix_grain[i]: every amount products[i:] can make is a multiple of it. A remainder
-    # that is not cannot be finished, which prunes most of the search at once.
-    suffix_grain = [Fraction(0)] * (len(products) + 1)
-    for i in range(len(products) - 1, -1, -1):
-        suffix_grain[i] = fraction_gcd([granule(products[i]), suffix_grain[i + 1]])
+    # Solids first, liquids last (the cost still uses each product's listed index), so the
+    # last product can be settled in one step: only the exact remainder can finish a dose.
+    order = sorted(range(len(products)), key=lambda i: isinstance(products[i], Liquid))
+    # suffix_grain[j]: every amount the products from order[j] on can make is a multiple of
+    # it. A remainder that is not cannot be finished, which prunes most of the search at once.
+    suffix_grain = [Fraction(0)] * (len(order) + 1)
+    for j in range(len(order) - 1, -1, -1):
+        suffix_grain[j] = fraction_gcd([granule(products[order[j]]), suffix_grain[j + 1]])
     best: list[Option] | None = None
     best_cost: Cost | None = None
     chosen: list[Option] = []
 
-    def search(i: int, remaining: Fraction, things: int) -> None:
+    def search(j: int, remaining: Fraction, things: int) -> None:
         nonlocal best, best_cost
         if remaining == 0:
             c = cost(chosen, previous, products)
             if best_cost is None or c < best_cost:
                 best, best_cost = list(chosen), c
             return
-        if i == len(products) or (remaining / suffix_grain[i]).denominator != 1:
+        if j == len(order) or (remaining / suffix_grain[j]).denominator != 1:
             return
         if best_cost is not None and things + 1 > best_cost[0]:
             return  # at least one more thing is needed, and that is already worse
-        for option in options(i, products[i], remaining):
+        i = order[j]
+        if j == len(order) - 1:
+            candidates: Iterator[Option] = iter(
+                [o for o in (exact_option(i, products[i], remaining),) if o is not None])
+        else:
+            candidates = options(i, products[i], remaining)
+        for option in candidates:
             if best_cost is not None and things + option.things > best_cost[0]:
                 continue
             chosen.append(option)
-            search(i + 1, remaining - option.mg, things + option.things)
+            search(j + 1, remaining - option.mg, things + option.things)
             chosen.pop()
-        search(i + 1, remaining, things)
+        search(j + 1, remaining, things)
 
     search(0, amount, 0)
     return None if best is None else _as_composition(best, products)

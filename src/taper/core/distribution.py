@@ -78,28 +78,24 @@ def _best_spread(
     falling: bool,
     sets: AmountSets,
 ) -> Allocation | None:
-    best: Allocation | None = None
+    # Work in whole grains: combinations come out sorted, so combo[i] goes to order[i].
+    before = None if not previous else [
+        previous.get(t, Fraction(0)) / sets.grain for t in order]
+    best: tuple[int, ...] | None = None
     best_key: tuple[int, int, int] | None = None
     for combo in combinations_with_replacement(candidates, len(order)):
         if sum(combo) != grains:
             continue
-        allocation = _assign(combo, order, sets)
-        key = (_reversals(allocation, previous, falling), combo[-1] - combo[0],
-               sum(v * v for v in combo))
+        if before is None:
+            reversals = 0
+        elif falling:
+            reversals = sum(1 for v, b in zip(combo, before, strict=True) if v > b)
+        else:
+            reversals = sum(1 for v, b in zip(combo, before, strict=True) if v < b)
+        key = (reversals, combo[-1] - combo[0], sum(v * v for v in combo))
         if best_key is None or key < best_key:
-            best, best_key = allocation, key
-    return best
-
-
-def _reversals(
-    allocation: Allocation, previous: Mapping[time, Fraction] | None, falling: bool
-) -> int:
-    """Dose times that would move against the plan's direction."""
-    if not previous:
-        return 0
-    if falling:
-        return sum(1 for t, mg in allocation.items() if mg > previous.get(t, Fraction(0)))
-    return sum(1 for t, mg in allocation.items() if mg < previous.get(t, Fraction(0)))
+            best, best_key = combo, key
+    return None if best is None else _assign(best, order, sets)
 
 
 def _greedy(grains: int, order: Sequence[time], sets: AmountSets) -> Allocation:
