@@ -1,0 +1,26 @@
+"""The docs stay true: the CLI reference is generated, every command is in it and the README."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from taper.cli import COMMANDS
+from taper.cli.reference import reference
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_cli_reference_is_up_to_date() -> None:
+    assert (ROOT / "docs" / "cli.md").read_text("utf-8") == reference(), (
+        "run: python -m taper.cli.reference > docs/cli.md")
+
+
+def test_every_command_is_documented_in_the_reference() -> None:
+    text = (ROOT / "docs" / "cli.md").read_text("utf-8")
+    for name in COMMANDS:
+        assert f"## taper {name}\n" in text
+
+
+def test_readme_gives_the_two_commands_first() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert readme.index("make run") < readme.index("make test") < readme.index("## ")
