@@ -80,16 +80,15 @@ def steady_state(patients: Patients, doses: tuple[ScheduledDose, ...]) -> Steady
 
 
 def longest_gap(doses: list[ScheduledDose]) -> tuple[time, time, float]:
-    """(after, before, hours) of the longest gap; the first such gap when two tie."""
+    """(after, before, hours) of the longest gap; on a tie, the one across midnight."""
     ordered = sorted(doses, key=lambda d: d.time)
-    best: tuple[time, time, float] | None = None
+    gaps = []
     for i, dose in enumerate(ordered):
         following = ordered[(i + 1) % len(ordered)]
         hours = (clock_hours(following.time) - clock_hours(dose.time)) % DAY_H or DAY_H
-        if best is None or hours > best[2]:
-            best = (dose.time, following.time, hours)
-    assert best is not None
-    return best
+        gaps.append((hours, following.time <= dose.time, dose.time, following.time))
+    hours, _, after, before = max(gaps, key=lambda g: (g[0], g[1]))
+    return after, before, hours
 
 
 def percent_change(now: float, before: float) -> float | None:
