@@ -40,6 +40,7 @@ def engine(model: PkModel, plan: Plan, minutes: int = 5) -> np.ndarray:
     )
 
 
+@pytest.mark.hazard("HZ-065")
 @pytest.mark.parametrize("model", [CHEVILLARD, IMBERT], ids=lambda m: m.id)
 def test_the_fast_curve_equals_plain_superposition(model: PkModel, diarist_plan: Plan) -> None:
     schedule = dose_schedule(diarist_plan)
@@ -48,6 +49,7 @@ def test_the_fast_curve_equals_plain_superposition(model: PkModel, diarist_plan:
     np.testing.assert_allclose(engine(model, diarist_plan), expected, rtol=1e-9, atol=1e-9)
 
 
+@pytest.mark.hazard("HZ-065")
 def test_the_fast_curve_is_exact_for_each_virtual_patient(diarist_plan: Plan) -> None:
     cohort = sample_patients(IMBERT, 5, np.random.default_rng(7))
     schedule = dose_schedule(diarist_plan)

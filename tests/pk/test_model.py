@@ -26,6 +26,7 @@ REGIMENS = {
 }
 
 
+@pytest.mark.hazard("HZ-061")
 @MODELS
 @pytest.mark.parametrize("pattern", REGIMENS.values(), ids=REGIMENS.keys())
 def test_steady_state_mean_is_daily_dose_over_clearance(model: PkModel, pattern: dict) -> None:

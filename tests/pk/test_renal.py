@@ -15,6 +15,7 @@ from .conftest import CHEVILLARD, EVENING, IMBERT, MORNING, RENAL, doses
 crcl = st.floats(min_value=0, max_value=250, allow_nan=False)
 
 
+@pytest.mark.hazard("HZ-063")
 @given(lower=crcl, higher=crcl)
 def test_a_lower_crcl_never_lowers_exposure(lower: float, higher: float) -> None:
     lower, higher = sorted((lower, higher))

@@ -14,6 +14,7 @@ from taper.core.plan import Plan
 from .conftest import CHEVILLARD, IMBERT
 
 
+@pytest.mark.hazard("HZ-066")
 def test_the_same_seed_gives_the_same_band(diarist_plan: Plan) -> None:
     params = PkParameters(IMBERT)
     one = run_pk(diarist_plan, params, rng=np.random.default_rng(42), patients=200)

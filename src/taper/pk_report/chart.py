@@ -31,14 +31,14 @@ def view_chart(view: PkView, fmt: ChartFormat, *, drug_name: str) -> bytes:
     for start_h, step in zip(view.step_start_hours, view.steps, strict=True):
         x = start_h / 24
         ax.axvline(x, color="grey", linestyle=":", linewidth=0.8)
-        ax.text(x, top * 1.02, f"{decimal_str(step.daily_mg)} mg", fontsize=7, rotation=90,
-                va="bottom", ha="center")
+        ax.text(x, top * 1.03, f" {decimal_str(step.daily_mg)} mg", fontsize=7, rotation=90,
+                va="bottom", ha="left")
     ax.set_xlabel(f"Days from {view.first_day.isoformat()} (local midnight)")
     ax.set_ylabel("Plasma concentration (ng/mL)")
-    ax.set_ylim(0, top * 1.15)
+    ax.set_ylim(0, top * 1.2)
     ax.set_xlim(days[0], days[-1])
-    ax.set_title(f"{drug_name}: modelled concentration, model {view.model.id}", fontsize=10)
-    ax.legend(loc="upper right", fontsize=8)
+    fig.suptitle(f"{drug_name}: modelled concentration, model {view.model.id}", fontsize=10)
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, fontsize=8, frameon=False)
     fig.text(0.5, 0.01, view.disclaimer, ha="center", va="bottom", fontsize=9, weight="bold")
     fig.subplots_adjust(bottom=0.16, top=0.88)
     out = io.BytesIO()
