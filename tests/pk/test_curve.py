@@ -35,9 +35,8 @@ def every_dose(plan: Plan, baseline_days: int = 20) -> tuple[np.ndarray, np.ndar
 
 
 def engine(model: PkModel, plan: Plan, minutes: int = 5) -> np.ndarray:
-    return np.concatenate(
-        [c[0] for c in concentration_chunks(typical_patient(model), dose_schedule(plan), minutes)]
-    )
+    chunks = concentration_chunks(typical_patient(model), dose_schedule(plan), minutes)
+    return np.concatenate([c[:, 0] for c in chunks])
 
 
 @pytest.mark.hazard("HZ-065")
@@ -53,7 +52,7 @@ def test_the_fast_curve_equals_plain_superposition(model: PkModel, diarist_plan:
 def test_the_fast_curve_is_exact_for_each_virtual_patient(diarist_plan: Plan) -> None:
     cohort = sample_patients(IMBERT, 5, np.random.default_rng(7))
     schedule = dose_schedule(diarist_plan)
-    fast = np.concatenate(list(concentration_chunks(cohort, schedule, 15)), axis=1)
+    fast = np.concatenate(list(concentration_chunks(cohort, schedule, 15))).T
     for p in range(cohort.count):
         one = PkModel("p", cohort.ka_per_h[p], cohort.cl_l_per_h[p], cohort.v_l[p])
         slow = concentration_ng_ml(
@@ -141,6 +140,6 @@ def test_exact_doses_stay_exact_in_the_result(diarist_plan: Plan) -> None:
 def test_many_patients_share_one_grid(diarist_plan: Plan) -> None:
     cohort = Patients(np.array([2.23, 2.23]), np.array([8.0, 16.0]), np.array([44.5, 44.5]))
     chunks = list(concentration_chunks(cohort, dose_schedule(diarist_plan), 30))
-    curve = np.concatenate(chunks, axis=1)
+    curve = np.concatenate(chunks).T
     assert curve.shape == (2, 48 * dose_schedule(diarist_plan).days)
     assert curve[1].mean() == pytest.approx(curve[0].mean() / 2, rel=0.02)

@@ -7,7 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from taper.core.pk.variability import log_sd, sample_patients
+from taper.core.pk.curve import concentration_chunks
+from taper.core.pk.schedule import dose_schedule
+from taper.core.pk.variability import band_of, log_sd, sample_patients
 from taper.core.pk.view import PkParameters, run_pk
 from taper.core.plan import Plan
 
@@ -62,3 +64,25 @@ def test_zero_variability_gives_the_typical_patient() -> None:
         CHEVILLARD.with_clearance(8.0), 3, np.random.default_rng(0)
     )
     np.testing.assert_allclose(cohort.ka_per_h, 2.23)  # Chevillard reports no BSV on ka
+
+
+@pytest.mark.parametrize("count", [1, 2, 20, 1000])
+def test_the_band_matches_numpys_percentile(count: int) -> None:
+    values = np.random.default_rng(count).lognormal(size=(7, count))
+    band = band_of(values)
+    low, high = np.percentile(values, [5, 95], axis=-1)
+    np.testing.assert_allclose(band.low, low, rtol=1e-12)
+    np.testing.assert_allclose(band.high, high, rtol=1e-12)
+
+
+def test_a_float32_band_agrees_with_float64(diarist_plan: Plan) -> None:
+    cohort = sample_patients(CHEVILLARD, 300, np.random.default_rng(5))
+    schedule = dose_schedule(diarist_plan)
+    wide, narrow = (
+        np.concatenate([band_of(c).high for c in chunks])
+        for chunks in (
+            concentration_chunks(cohort, schedule, 30, dtype=np.float64),
+            concentration_chunks(cohort, schedule, 30, dtype=np.float32),
+        )
+    )
+    np.testing.assert_allclose(narrow, wide, rtol=1e-4, atol=1e-3)

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from taper.core.pk.model import NG_ML_PER_MG_L, Floats, separated_ka
 from taper.core.pk.schedule import DoseSchedule
@@ -60,27 +62,34 @@ def concentration_chunks(
     schedule: DoseSchedule,
     resolution_minutes: int = 5,
     days_per_chunk: int = 10,
-) -> Iterator[Floats]:
-    """Concentrations (ng/mL) in chunks of days: arrays of shape (P, days_in_chunk · n)."""
+    dtype: type[np.floating[Any]] = np.float64,
+) -> Iterator[NDArray[np.floating[Any]]]:
+    """Concentrations (ng/mL) in chunks of days, time-major: shape (points_in_chunk, P).
+
+    float32 halves the memory traffic for a band of many patients (its ~1e-7 relative
+    error is far below anything a chart shows); the default float64 is for single curves.
+    """
     tau = day_grid(resolution_minutes)
     ke = patients.cl_l_per_h / patients.v_l
     ka = separated_ka(patients.ka_per_h, ke)
     scale = NG_ML_PER_MG_L * ka / (patients.v_l * (ka - ke))  # (P,)
-    since_midnight_ke = scale[:, None] * np.exp(-ke[:, None] * tau[None, :])  # (P, n)
-    since_midnight_ka = scale[:, None] * np.exp(-ka[:, None] * tau[None, :])
+    since_midnight_ke = (scale * np.exp(-tau[:, None] * ke)).astype(dtype)  # (n, P)
+    since_midnight_ka = (scale * np.exp(-tau[:, None] * ka)).astype(dtype)
     since = tau[None, :] - schedule.slot_hours[:, None]  # (K, n)
-    after = np.where(since >= 0, since, np.inf)  # a dose adds nothing before its time
-    shapes = scale[:, None, None] * (
-        np.exp(-ke[:, None, None] * after[None]) - np.exp(-ka[:, None, None] * after[None])
-    )  # (P, K, n): one mg at each slot, seen during the same day
-    carry_ke = _carried(ke, schedule)
-    carry_ka = _carried(ka, schedule)
+    after = np.where(since >= 0, since, np.inf)[:, :, None]  # a dose adds nothing before
+    shapes = (scale * (np.exp(-ke * after) - np.exp(-ka * after))).astype(dtype)  # (K, n, P)
+    slots, points, count = shapes.shape
+    flat_shapes = shapes.reshape(slots, points * count)
+    carry_ke = _carried(ke, schedule).T.astype(dtype)  # (days, P)
+    carry_ka = _carried(ka, schedule).T.astype(dtype)
+    day_mg = schedule.day_mg.astype(dtype)
     for start in range(0, schedule.days, days_per_chunk):
         stop = min(start + days_per_chunk, schedule.days)
-        conc = np.matmul(schedule.day_mg[None, start:stop, :], shapes)  # (P, d, n)
-        conc += carry_ke[:, start:stop, None] * since_midnight_ke[:, None, :]
-        conc -= carry_ka[:, start:stop, None] * since_midnight_ka[:, None, :]
-        yield conc.reshape(patients.count, -1)
+        # one mg at each slot, seen the same day, weighted by each day's mg: one GEMM
+        conc = (day_mg[start:stop] @ flat_shapes).reshape(stop - start, points, count)
+        conc += carry_ke[start:stop, None, :] * since_midnight_ke[None]
+        conc -= carry_ka[start:stop, None, :] * since_midnight_ka[None]
+        yield conc.reshape(-1, count)
 
 
 def grid_hours(schedule: DoseSchedule, resolution_minutes: int = 5) -> Floats:

@@ -9,8 +9,10 @@ core never makes its own randomness, so the same seed always gives the same band
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from taper.core.pk.curve import Patients
 from taper.core.pk.model import Floats, PkModel
@@ -57,7 +59,22 @@ class Band:
     high: Floats
 
 
-def band_of(values: Floats) -> Band:
-    """Percentiles across patients (axis 0) of a (P, points) array."""
-    low, high = np.percentile(values, BAND_PERCENTILES, axis=0)
-    return Band(np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64))
+def band_of(values: NDArray[np.floating[Any]]) -> Band:
+    """5th and 95th percentiles across patients (the last axis) of a (points, P) array.
+
+    As numpy's default ("linear") percentile, but by one sort along the contiguous axis,
+    which numpy vectorises with SIMD for float32: several times faster than partitioning
+    a million short columns.
+    """
+    ordered = np.sort(values, axis=-1)
+    last = values.shape[-1] - 1
+    out = []
+    for q in BAND_PERCENTILES:
+        position = last * q / 100
+        below = int(np.floor(position))
+        above = min(below + 1, last)
+        weight = position - below
+        low = ordered[..., below].astype(np.float64)
+        high = ordered[..., above].astype(np.float64)
+        out.append(low + (high - low) * weight)
+    return Band(out[0], out[1])

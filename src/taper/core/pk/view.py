@@ -113,11 +113,12 @@ def run_pk(
     schedule = dose_schedule(plan)
     hours = grid_hours(schedule, resolution_minutes)
     typical_curve = np.concatenate(
-        [c[0] for c in concentration_chunks(typical, schedule, resolution_minutes)]
+        [c[:, 0] for c in concentration_chunks(typical, schedule, resolution_minutes)]
     )
     band = None
     if cohort is not None:
-        parts = [band_of(c) for c in concentration_chunks(cohort, schedule, resolution_minutes)]
+        chunks = concentration_chunks(cohort, schedule, resolution_minutes, dtype=np.float32)
+        parts = [band_of(c) for c in chunks]
         band = Band(np.concatenate([b.low for b in parts]), np.concatenate([b.high for b in parts]))
     baseline = _exposure(plan.baseline, typical, cohort, None, None) if plan.baseline else None
     steps: list[StepExposure] = []
