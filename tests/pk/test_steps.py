@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import time
 
 import pytest
@@ -10,7 +11,7 @@ from taper.core.pk.steps import longest_gap, percent_change
 from taper.core.pk.view import PkParameters, run_pk
 from taper.core.plan import Plan
 
-from .conftest import AFTERNOON, CHEVILLARD, EVENING, MORNING, build_plan, doses
+from .conftest import AFTERNOON, CHEVILLARD, EVENING, MORNING, build_plan, dose, doses
 
 GAPS = {
     "three a day": ({MORNING: 20, AFTERNOON: 20, EVENING: 20}, (EVENING, MORNING, 12.0)),
@@ -80,3 +81,9 @@ def test_a_plan_from_nothing_has_no_change_for_its_first_step() -> None:
 )
 def test_percent_change(now: float, before: float, change: float | None) -> None:
     assert percent_change(now, before) == change
+
+
+def test_a_titration_from_zero_doses_has_no_baseline_row() -> None:
+    plan = replace(build_plan({}, [(3, {EVENING: 5})], stop=False), baseline=(dose(EVENING, 0),))
+    view = run_pk(plan, PkParameters(CHEVILLARD))
+    assert view.baseline is None and view.typical_ng_ml[0] == 0.0

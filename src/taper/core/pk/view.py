@@ -120,7 +120,8 @@ def run_pk(
         chunks = concentration_chunks(cohort, schedule, resolution_minutes, dtype=np.float32)
         parts = [band_of(c) for c in chunks]
         band = Band(np.concatenate([b.low for b in parts]), np.concatenate([b.high for b in parts]))
-    baseline = _exposure(plan.baseline, typical, cohort, None, None) if plan.baseline else None
+    taking = any(d.mg > 0 for d in plan.baseline)  # a titration from nothing has no baseline
+    baseline = _exposure(plan.baseline, typical, cohort, None, None) if taking else None
     steps: list[StepExposure] = []
     before = baseline
     for step in plan.steps:
