@@ -98,3 +98,14 @@ def test_steady_state_is_reached_by_many_patients_at_once() -> None:
 def test_a_parameter_must_be_positive(bad: float) -> None:
     with pytest.raises(ValueError, match="cl_l_per_h"):
         PkModel("bad", 1.0, bad, 10.0)
+
+
+@MODELS
+def test_a_five_minute_steady_state_grid_keeps_the_peak_within_half_a_percent(
+    model: PkModel,
+) -> None:
+    regimen = doses({MORNING: 20, AFTERNOON: 20, EVENING: 20})
+    fine = steady_state(typical_patient(model), regimen)
+    coarse = steady_state(typical_patient(model), regimen, minutes=5)
+    assert coarse.peak[0] == pytest.approx(fine.peak[0], rel=5e-3)
+    assert coarse.trough[0] == fine.trough[0]

@@ -13,7 +13,13 @@ from taper.core.pk.curve import DAY_H, Patients, concentration_chunks, grid_hour
 from taper.core.pk.model import Floats, PkModel
 from taper.core.pk.renal import RenalScaling, for_kidney_function
 from taper.core.pk.schedule import dose_schedule
-from taper.core.pk.steps import LongestGap, StepExposure, percent_change, steady_state
+from taper.core.pk.steps import (
+    COHORT_MINUTES,
+    LongestGap,
+    StepExposure,
+    percent_change,
+    steady_state,
+)
 from taper.core.pk.variability import (
     BAND_PERCENTILES,
     Band,
@@ -70,7 +76,7 @@ def _exposure(
     if ss.gap is not None:
         gap = LongestGap(ss.gap[0], ss.gap[1], ss.gap[2], float(ss.gap_end[0]))
     trough, peak, mean = float(ss.trough[0]), float(ss.peak[0]), float(ss.mean[0])
-    many = None if cohort is None else steady_state(cohort, doses)
+    many = None if cohort is None else steady_state(cohort, doses, COHORT_MINUTES)
 
     def change(now: float, before_value: float) -> float | None:
         return None if before is None else percent_change(now, before_value)
