@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 from taper.cli import COMMANDS
@@ -17,8 +18,9 @@ def test_cli_reference_is_up_to_date() -> None:
 
 def test_every_command_is_documented_in_the_reference() -> None:
     text = (ROOT / "docs" / "cli.md").read_text("utf-8")
-    for name in COMMANDS:
-        assert f"## taper {name}\n" in text
+    for name, (module, _) in COMMANDS.items():
+        if importlib.util.find_spec(module) is not None:
+            assert f"## taper {name}\n" in text
 
 
 def test_readme_gives_the_two_commands_first() -> None:

@@ -39,7 +39,9 @@ class KnowledgeError(ValueError):
 def drug_ids() -> list[str]:
     """The drugs with a data file, sorted."""
     folder = resources.files("taper.knowledge") / "drugs"
-    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+    return sorted(
+        p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")
+    )
 
 
 def raw_drug(drug_id: str) -> dict[str, Any]:

@@ -108,6 +108,9 @@ def parse_pk_section(section: Mapping[str, Any]) -> PkKnowledge:
     tables = section.get("models")
     if not isinstance(tables, list) or not tables:
         raise KnowledgeError("pk.models: at least one [[pk.models]] table is required")
+    # Only one-compartment models can be simulated here; others (Kochak 1985, two
+    # compartments, no absorption constant) stay in the data as facts, not as a model.
+    tables = [t for t in tables if t.get("compartments", 1) == 1]
     models = tuple(_model(t, f"pk.models[{i}]") for i, t in enumerate(tables))
     ids = [m.id for m in models]
     if len(set(ids)) != len(ids):
