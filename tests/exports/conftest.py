@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from export_plans import SOL1, TAB10, diarist_plan
+from export_plans import SOL1, TAB10_WHOLE, diarist_plan
 
 from taper.core.knowledge import DrugKnowledge
 from taper.core.plan import Plan
@@ -26,8 +26,8 @@ def across_dst() -> Plan:
 
 @pytest.fixture
 def mixed() -> Plan:
-    """Scored 10 mg tablets and a 1 mg/mL liquid for the 5 mg parts."""
-    return diarist_plan(products=(TAB10, SOL1), step_days=3)
+    """Unscored 10 mg tablets and a 1 mg/mL liquid for the 5 mg parts."""
+    return diarist_plan(products=(TAB10_WHOLE, SOL1), step_days=3)
 
 
 @pytest.fixture

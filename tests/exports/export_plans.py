@@ -10,6 +10,7 @@ from taper.core.products import Liquid, Product, Solid
 
 TAB20_QUARTERS = Solid("tab20", F(20), divisible_into=4, label="20 mg tablet, cut in quarters")
 TAB10 = Solid("tab10", F(10), divisible_into=2)
+TAB10_WHOLE = Solid("tab10", F(10))  # unscored: the 5 mg parts come from the liquid
 TAB5 = Solid("tab5", F(5))
 SOL1 = Liquid("sol1", F(1), F("0.1"), F("0.5"))
 TIMES = (time(8), time(14), time(20))
@@ -67,6 +68,4 @@ def diarist_plan(
         day, previous = end + timedelta(days=1), daily
     stop = day if built[-1].daily_mg == 5 else None
     baseline = tuple(ScheduledDose(t, F(20), Composition(())) for t in TIMES)
-    return Plan(
-        "baclofen", "taper", start, tz, baseline, tuple(built), stop, (), supply, products
-    )
+    return Plan("baclofen", "taper", start, tz, baseline, tuple(built), stop, (), supply, products)

@@ -44,7 +44,9 @@ def test_dose_times_stay_local_across_the_spring_change(across_dst, baclofen, op
     days = {o.date() for o in found}
     assert date(2027, 3, 13) in days and date(2027, 3, 15) in days
     assert {o.astimezone(ZoneInfo("America/New_York")).time() for o in found} <= {
-        time(8), time(14), time(20)
+        time(8),
+        time(14),
+        time(20),
     }
     assert len(found) == len(set(found)) == sum(len(s.doses) * s.days for s in across_dst.steps)
 
@@ -52,7 +54,8 @@ def test_dose_times_stay_local_across_the_spring_change(across_dst, baclofen, op
 @pytest.mark.hazard("HZ-041")
 def test_utc_offset_changes_with_the_clocks(across_dst, baclofen, options) -> None:
     at_eight = {
-        o.date(): o.utcoffset() for o in occurrences(parse(across_dst, baclofen, options))
+        o.date(): o.utcoffset()
+        for o in occurrences(parse(across_dst, baclofen, options))
         if o.time() == time(8)
     }
     assert str(at_eight[date(2027, 3, 13)]) == "-1 day, 19:00:00"
@@ -91,7 +94,9 @@ def test_titles_and_descriptions_carry_no_health_details_by_default(
     ) + str(cal["x-wr-calname"])
     assert not re.search(r"mg|baclofen|tablet|step", words, re.I)
     assert {str(e["summary"]) for e in cal.walk("VEVENT")} == {
-        "Medication 08:00", "Medication 14:00", "Medication 20:00"
+        "Medication 08:00",
+        "Medication 14:00",
+        "Medication 20:00",
     }
 
 

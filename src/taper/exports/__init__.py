@@ -42,7 +42,10 @@ FORMATS: dict[str, ExportFormat] = {
         ExportFormat("fhir", "taper.exports.fhir", "application/fhir+json", "json"),
         ExportFormat("pharmacy", "taper.exports.pharmacy", "application/pdf", "pdf"),
         ExportFormat(
-            "pharmacy-text", "taper.exports.pharmacy", "text/plain; charset=utf-8", "txt",
+            "pharmacy-text",
+            "taper.exports.pharmacy",
+            "text/plain; charset=utf-8",
+            "txt",
             function="render_text",
         ),
     )

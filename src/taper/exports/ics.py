@@ -51,8 +51,10 @@ def calendar(plan: Plan, drug: DrugKnowledge, options: ExportOptions) -> Calenda
 
 def uid(plan: Plan, options: ExportOptions, step: TaperStep, at: time) -> str:
     """Stable across exports and versions: the same step and time keep the same UID."""
-    return f"{plan_key(plan.drug_id, plan.start_date, options)}.{plan.drug_id}" \
+    return (
+        f"{plan_key(plan.drug_id, plan.start_date, options)}.{plan.drug_id}"
         f".step{step.index}.{at:%H%M}@taper"
+    )
 
 
 def _event(
@@ -77,7 +79,7 @@ def _event(
 
 
 def title(drug: DrugKnowledge, options: ExportOptions, dose: ScheduledDose) -> str:
-    """"Medication 08:00" by default; with the option, the drug and dose."""
+    """ "Medication 08:00" by default; with the option, the drug and dose."""
     if options.show_dose_in_titles:
         return f"{drug.name} {mg_words(dose.mg)} at {dose.time:%H:%M}"
     return f"Medication {dose.time:%H:%M}"
