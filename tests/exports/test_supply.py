@@ -25,7 +25,7 @@ def test_periods_are_rounded_up_on_their_own(diarist) -> None:
     # Days 1–28: 5 × (2¾+2½+2¼+2+1¾) + 3 × 1½ = 56.25 + 4.5 = 60.75 → 61.
     assert [(p.start, p.end, p.units) for p in line.periods] == [
         (date(2026, 12, 1), date(2026, 12, 28), F(61)),
-        (date(2026, 12, 29), date(2027, 1, 25), F(22)),  # 21.75 → 22
+        (date(2026, 12, 29), date(2027, 1, 24), F(22)),  # 21.75 → 22; ends with the plan
     ]
 
 

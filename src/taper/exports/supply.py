@@ -7,7 +7,7 @@ The rule, exact and stated once:
 - each period is rounded on its own: the spare part of a tablet cut in one period is not
   counted on for the next (cut parts are not kept for weeks), so the periods may add up to
   a little more than the whole plan.
-Periods run from the plan's first day in blocks of `period_days`.
+Periods run from the plan's first day in blocks of `period_days`; the last ends with the plan.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def supply(plan: Plan, period_days: int) -> tuple[ProductSupply, ...]:
             ProductSupply(
                 product=product,
                 total=dispensed(product, sum((u for _, u in used), Fraction(0))),
-                periods=tuple(_periods(plan.start_date, period_days, product, used)),
+                periods=tuple(_periods(plan, period_days, product, used)),
                 first_needed=used[0][0],
                 last_needed=used[-1][0],
             )
@@ -78,8 +78,9 @@ def _units(row: DoseRow, product_id: str) -> Fraction:
 
 
 def _periods(
-    start: date, period_days: int, product: Product, used: Iterable[tuple[date, Fraction]]
+    plan: Plan, period_days: int, product: Product, used: Iterable[tuple[date, Fraction]]
 ) -> list[PeriodQuantity]:
+    start, last = plan.start_date, plan.steps[-1].end_date  # the last period ends with the plan
     taken: dict[int, Fraction] = {}
     for day, units in used:
         n = (day - start).days // period_days
@@ -87,7 +88,7 @@ def _periods(
     return [
         PeriodQuantity(
             start + timedelta(days=n * period_days),
-            start + timedelta(days=(n + 1) * period_days - 1),
+            min(start + timedelta(days=(n + 1) * period_days - 1), last),
             dispensed(product, taken[n]),
         )
         for n in sorted(taken)
