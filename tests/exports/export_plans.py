@@ -53,11 +53,12 @@ def diarist_plan(
     step_days: int = 5,
     steps: int = 11,
     supply: tuple[SupplyLine, ...] = (),
+    cut: F = F(5),
 ) -> Plan:
-    """60 mg/day at 08:00/14:00/20:00, minus 5 mg every `step_days` days (seed 003)."""
+    """60 mg/day at 08:00/14:00/20:00, minus `cut` mg every `step_days` days (seed 003)."""
     built, day, previous = [], start, F(60)
     for index in range(1, steps + 1):
-        daily = F(60) - 5 * index
+        daily = F(60) - cut * index
         doses = tuple(
             ScheduledDose(t, mg, compose(mg, products))
             for t, mg in zip(TIMES, split(daily), strict=True)
@@ -66,6 +67,6 @@ def diarist_plan(
         end = day + timedelta(days=step_days - 1)
         built.append(TaperStep(index, day, end, daily, doses, previous, daily))
         day, previous = end + timedelta(days=1), daily
-    stop = day if built[-1].daily_mg == 5 else None
+    stop = day if built[-1].daily_mg == cut else None
     baseline = tuple(ScheduledDose(t, F(20), Composition(())) for t in TIMES)
     return Plan("baclofen", "taper", start, tz, baseline, tuple(built), stop, (), supply, products)

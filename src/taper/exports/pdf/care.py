@@ -13,7 +13,7 @@ from taper.knowledge.education import Education
 
 
 def _cite(fact: Fact, numbers: dict[str, int]) -> str:
-    return f"{escape(fact.statement)} <super>[{numbers[fact.source]}]</super>"
+    return f"{escape(fact.statement)} [{numbers[fact.source]}]"  # on the line: text stays whole
 
 
 def source_numbers(education: Education) -> dict[str, int]:
