@@ -20,6 +20,7 @@ def test_the_diarist_needs_his_20_mg_tablets_from_day_one(diarist) -> None:
     assert (line.first_needed, line.last_needed) == (date(2026, 12, 1), date(2027, 1, 24))
 
 
+@pytest.mark.hazard("HZ-047")
 def test_periods_are_rounded_up_on_their_own(diarist) -> None:
     (line,) = supply(diarist, 28)
     # Days 1–28: 5 × (2¾+2½+2¼+2+1¾) + 3 × 1½ = 56.25 + 4.5 = 60.75 → 61.
@@ -36,6 +37,7 @@ def test_liquid_is_counted_in_exact_millilitres(mixed) -> None:
     assert liquid.total == F(6 * 3 * 5)
 
 
+@pytest.mark.hazard("HZ-047")
 @given(st.integers(min_value=1, max_value=60))
 def test_periods_cover_the_whole_plan_and_never_fall_short(period_days: int) -> None:
     plan = diarist_plan()

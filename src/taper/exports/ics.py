@@ -26,7 +26,7 @@ EVENT_LENGTH = timedelta(minutes=15)
 
 def render(plan: Plan, drug: DrugKnowledge, options: ExportOptions) -> bytes:
     """The plan as an RFC 5545 calendar (UTF-8, CRLF line endings)."""
-    return calendar(plan, drug, options).to_ical()
+    return bytes(calendar(plan, drug, options).to_ical())
 
 
 def calendar(plan: Plan, drug: DrugKnowledge, options: ExportOptions) -> Calendar:

@@ -30,13 +30,14 @@ STYLES = {
 
 def page_size(timezone: str) -> tuple[float, float]:
     """US Letter for a plan kept in an American zone, A4 elsewhere (what the printer holds)."""
-    return LETTER if timezone.startswith("America/") else A4
+    width, height = LETTER if timezone.startswith("America/") else A4
+    return float(width), float(height)
 
 
 def footer_canvas(footer: str) -> type[Canvas]:
     """A canvas that writes `footer · Page n of N` on every page (two passes for N)."""
 
-    class FooterCanvas(Canvas):
+    class FooterCanvas(Canvas):  # type: ignore[misc,unused-ignore]  # ReportLab has no stubs
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             kwargs["invariant"] = 1  # no creation time or random id: same plan, same bytes
             super().__init__(*args, **kwargs)

@@ -99,8 +99,8 @@ def short_date(day: date) -> str:
 def step_table(plan: Plan, width: float) -> Table:
     """One row per step: dates, daily dose, change, and each dose time's pieces in words."""
     times = dose_times(plan)
-    head = ["Step", "Dates", "Days", "Per day", "Change", *(f"{t:%H:%M}" for t in times)]
-    rows: list[list[object]] = [head]
+    head: list[object] = ["Step", "Dates", "Days", "Per day", "Change"]
+    rows: list[list[object]] = [head + [f"{t:%H:%M}" for t in times]]
     for step in plan.steps:
         by_time = {d.time: d for d in step.doses if d.mg > 0}
         rows.append(
