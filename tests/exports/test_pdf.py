@@ -7,10 +7,12 @@ import dataclasses
 
 import pytest
 from pdf_reader import page_count, pdf_text, rendered_pages
+from reportlab.graphics.shapes import PolyLine
 
 from taper.core.amounts import decimal_str
 from taper.core.plan import PlanWarning
 from taper.exports import pdf
+from taper.exports.pdf.chart import dose_chart
 from taper.exports.words import dose_words
 from taper.knowledge.education import load_education
 
@@ -82,3 +84,13 @@ def test_plan_warnings_are_printed(diarist, baclofen, options) -> None:
 
 def test_every_page_renders_to_an_image(report) -> None:
     assert rendered_pages(report) == page_count(report)
+
+
+def test_the_chart_steps_down_to_zero_inside_its_frame(diarist) -> None:
+    drawing = dose_chart(diarist, 500)
+    (line,) = [s for s in drawing.contents if isinstance(s, PolyLine)]
+    xs, ys = line.points[0::2], line.points[1::2]
+    assert all(0 <= x <= 500 for x in xs) and all(0 <= y <= drawing.height for y in ys)
+    assert xs == sorted(xs)  # time only moves forward
+    assert ys[0] == max(ys) and ys[-1] == min(ys)  # from the starting dose down to zero
+    assert len(set(ys)) == len(diarist.steps) + 2  # 60 mg, each step, then 0
