@@ -1,0 +1,110 @@
+"""FHIR R4 (validated with the R4B models of fhir.resources): the plan as a Bundle (SPEC X3).
+
+The Bundle holds the Patient, the Medication (RxNorm-coded only where the knowledge base
+holds a verified code), a CarePlan, the MedicationRequest based on it with one Dosage per
+step and dose time, and the daily check-in Questionnaire. An unreviewed plan is a draft
+proposal, never an active order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime, time
+from typing import Any
+
+from taper.core.knowledge import DrugKnowledge
+from taper.core.plan import Plan
+from taper.exports.fhir.checks import FhirError, validate
+from taper.exports.fhir.dosage import dosages, steps_from_dosages
+from taper.exports.fhir.ids import RXNORM, stable_uuid, to_json, urn
+from taper.exports.fhir.questionnaire import observations, questionnaire, questionnaire_response
+from taper.exports.options import ExportOptions, plan_key
+
+__all__ = [
+    "FhirError", "bundle", "observations", "questionnaire", "questionnaire_response",
+    "render", "steps_from_dosages", "validate",
+]  # fmt: skip
+
+
+def render(plan: Plan, drug: DrugKnowledge, options: ExportOptions) -> bytes:
+    """The Bundle as FHIR JSON, validated before it is returned."""
+    data = bundle(plan, drug, options)
+    validate(data)
+    return to_json(data)
+
+
+def medication_code(drug: DrugKnowledge) -> dict[str, Any]:
+    """The drug's CodeableConcept: text always; an RxNorm coding only when verified."""
+    concept: dict[str, Any] = {"text": drug.name}
+    rxnorm = drug.sections.get("codes", {}).get("rxnorm", {})
+    if isinstance(rxnorm, Mapping) and rxnorm.get("verified") is True and rxnorm.get("code"):
+        concept["coding"] = [
+            {
+                "system": RXNORM,
+                "code": str(rxnorm["code"]),
+                "display": str(rxnorm.get("display", drug.name)),
+            }
+        ]
+    return concept
+
+
+def bundle(plan: Plan, drug: DrugKnowledge, options: ExportOptions) -> dict[str, Any]:
+    """The Bundle as a dict (not yet validated); ids are stable for the same plan id."""
+    key = plan_key(plan.drug_id, plan.start_date, options)
+    ids = {k: stable_uuid(key, k) for k in ("patient", "medication", "careplan", "request")}
+    approved = options.is_approved
+    patient: dict[str, Any] = {"resourceType": "Patient", "id": ids["patient"]}
+    if options.patient_name:
+        patient["name"] = [{"text": options.patient_name}]
+    subject = {"reference": urn(ids["patient"])}
+    identifier = [{"system": "urn:taper:plan", "value": f"{key}|{options.plan_version}"}]
+    notes = [
+        {"text": f"Plan version {options.plan_version}: {options.approval_status}."},
+        {"text": f"Dose times are local clock times in {plan.timezone}."},
+    ]
+    careplan = {
+        "resourceType": "CarePlan",
+        "id": ids["careplan"],
+        "identifier": identifier,
+        "status": "active" if approved else "draft",
+        "intent": "plan" if approved else "proposal",
+        "title": f"{drug.name} {'dose reduction' if plan.direction == 'taper' else 'titration'}",
+        "description": f"Plan version {options.plan_version}: {options.approval_status}.",
+        "subject": subject,
+        "period": _period(plan),
+        "activity": [{"reference": {"reference": urn(ids["request"])}}],
+    }
+    request = {
+        "resourceType": "MedicationRequest",
+        "id": ids["request"],
+        "identifier": identifier,
+        "status": "active" if approved else "draft",
+        "intent": "order" if approved else "proposal",
+        "medicationReference": {"reference": urn(ids["medication"])},
+        "subject": subject,
+        "basedOn": [{"reference": urn(ids["careplan"])}],
+        "note": notes,
+        "dosageInstruction": dosages(plan),
+    }
+    medication = {
+        "resourceType": "Medication",
+        "id": ids["medication"],
+        "code": medication_code(drug),
+    }
+    entries = [patient, medication, careplan, request, questionnaire()]
+    return {
+        "resourceType": "Bundle",
+        "id": stable_uuid(key, "bundle", options.plan_version),
+        "type": "collection",
+        "timestamp": datetime.combine(options.generated_on, time(0), UTC).isoformat(),
+        "entry": [{"fullUrl": urn(r["id"]), "resource": r} for r in entries],
+    }
+
+
+def _period(plan: Plan) -> dict[str, str]:
+    if not plan.steps:
+        return {"start": plan.start_date.isoformat()}
+    return {
+        "start": plan.steps[0].start_date.isoformat(),
+        "end": plan.steps[-1].end_date.isoformat(),
+    }

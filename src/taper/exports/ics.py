@@ -1,0 +1,97 @@
+"""iCalendar (RFC 5545): one daily event series per dose time per step (SPEC X2).
+
+Each series starts on the step's first day at the dose's local wall-clock time, with a
+TZID, and repeats daily until the step's last day. Because the series is anchored to
+local time in a named zone, 08:00 stays 08:00 across a daylight-saving change (RFC 5545
+§3.3.10: recurrences keep the local time of DTSTART). Titles carry no health details
+unless the options ask for them: a calendar is often shared or shown on a lock screen.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event
+
+from taper.core.knowledge import DrugKnowledge
+from taper.core.plan import Plan, ScheduledDose, TaperStep
+from taper.exports.options import ExportOptions, plan_key
+from taper.exports.timezone import vtimezone
+from taper.exports.words import dose_words, mg_words
+
+PRODID = "-//Taper//Taper plan export//EN"
+EVENT_LENGTH = timedelta(minutes=15)
+
+
+def render(plan: Plan, drug: DrugKnowledge, options: ExportOptions) -> bytes:
+    """The plan as an RFC 5545 calendar (UTF-8, CRLF line endings)."""
+    return bytes(calendar(plan, drug, options).to_ical())
+
+
+def calendar(plan: Plan, drug: DrugKnowledge, options: ExportOptions) -> Calendar:
+    """The calendar object: VTIMEZONE for the plan's range, then the event series."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    name = f"{drug.name} plan" if options.show_dose_in_titles else "Medication plan"
+    cal.add("x-wr-calname", f"{name} (version {options.plan_version})")
+    cal.add("x-wr-timezone", plan.timezone)
+    if plan.steps:
+        last = plan.steps[-1].end_date
+        cal.add_component(vtimezone(plan.timezone, plan.steps[0].start_date, last))
+    for step in plan.steps:
+        for dose in step.doses:
+            if dose.mg > 0:
+                cal.add_component(_event(plan, drug, options, step, dose))
+    return cal
+
+
+def uid(plan: Plan, options: ExportOptions, step: TaperStep, at: time) -> str:
+    """Stable across exports and versions: the same step and time keep the same UID."""
+    return (
+        f"{plan_key(plan.drug_id, plan.start_date, options)}.{plan.drug_id}"
+        f".step{step.index}.{at:%H%M}@taper"
+    )
+
+
+def _event(
+    plan: Plan, drug: DrugKnowledge, options: ExportOptions, step: TaperStep, dose: ScheduledDose
+) -> Event:
+    zone = ZoneInfo(plan.timezone)
+    first = datetime.combine(step.start_date, dose.time, zone)
+    # UNTIL must be in UTC when DTSTART has a TZID (RFC 5545 §3.3.10); it is the instant
+    # of the last dose, converted with that day's own offset.
+    until = datetime.combine(step.end_date, dose.time, zone).astimezone(UTC)
+    event = Event()
+    event.add("uid", uid(plan, options, step, dose.time))
+    event.add("dtstamp", datetime.combine(options.generated_on, time(0), UTC))
+    event.add("sequence", options.plan_version)
+    event.add("dtstart", first)
+    event.add("duration", EVENT_LENGTH)
+    event.add("rrule", {"freq": "daily", "until": until})
+    event.add("summary", title(drug, options, dose))
+    event.add("description", description(plan, options, step, dose))
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
+def title(drug: DrugKnowledge, options: ExportOptions, dose: ScheduledDose) -> str:
+    """ "Medication 08:00" by default; with the option, the drug and dose."""
+    if options.show_dose_in_titles:
+        return f"{drug.name} {mg_words(dose.mg)} at {dose.time:%H:%M}"
+    return f"Medication {dose.time:%H:%M}"
+
+
+def description(plan: Plan, options: ExportOptions, step: TaperStep, dose: ScheduledDose) -> str:
+    """Point to the plan for the dose; add the pieces only when doses are allowed in titles."""
+    lines = [
+        f"Time for your {dose.time:%H:%M} medication. Check your plan for today's dose.",
+        f"Plan version {options.plan_version}.",
+    ]
+    if options.show_dose_in_titles:
+        pieces = dose_words(dose, plan.products)
+        lines.insert(1, f"Step {step.index}: {mg_words(dose.mg)} ({pieces}).")
+    return "\n".join(lines)

@@ -1,0 +1,45 @@
+"""What every export is told besides the plan: who approved it, its version, today's date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+NOT_REVIEWED = "not reviewed by a prescriber"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    """Options shared by all formats; `generated_on` is passed in (an export has no clock)."""
+
+    generated_on: date
+    approval: str | None = None  # "approved by Dr A. Jones on 2026-11-30"; None: not reviewed
+    plan_version: int = 1
+    plan_id: str | None = None  # stable id for calendar UIDs and FHIR ids; None: derived
+    show_dose_in_titles: bool = False  # calendar titles carry no health details by default
+    period_days: int = 28  # the pharmacy's refill period
+    patient_name: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.plan_version < 1:
+            raise ValueError("plan_version: must be 1 or more")
+        if self.period_days < 1:
+            raise ValueError("period_days: must be 1 or more")
+        if self.approval is not None and not self.approval.strip():
+            raise ValueError("approval: must name who approved and when, or be None")
+
+    @property
+    def approval_status(self) -> str:
+        """The words every export shows: the approval, or that nobody has reviewed the plan."""
+        return self.approval if self.approval is not None else NOT_REVIEWED
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approval is not None
+
+
+def plan_key(drug_id: str, start_date: date, options: ExportOptions) -> str:
+    """The plan's stable id: the caller's, or drug and start date (same across versions)."""
+    if options.plan_id:
+        return options.plan_id
+    return f"{drug_id}-{start_date:%Y%m%d}"

@@ -1,0 +1,188 @@
+"""FHIR: every resource validates as R4B, the dosage round-trips to the plan, text agrees."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction as F
+
+import pytest
+
+from taper.core.amounts import decimal_str
+from taper.exports import fhir
+from taper.exports.checkin import CheckIn
+from taper.exports.fhir.dosage import read
+
+
+def resources(plan, drug, options) -> dict[str, dict]:
+    data = json.loads(fhir.render(plan, drug, options), parse_float=Decimal)
+    return {e["resource"]["resourceType"]: e["resource"] for e in data["entry"]}
+
+
+def test_every_resource_validates_as_r4b(diarist, baclofen, options) -> None:
+    found = resources(diarist, baclofen, options)
+    assert set(found) == {"Patient", "Medication", "CarePlan", "MedicationRequest", "Questionnaire"}
+    for resource in found.values():
+        fhir.validate(resource)
+
+
+@pytest.mark.hazard("HZ-043")
+@pytest.mark.parametrize("plan_name", ["diarist", "mixed", "across_dst"])
+def test_dosages_round_trip_to_the_plan(plan_name, request, baclofen, options) -> None:
+    plan = request.getfixturevalue(plan_name)
+    dosages = resources(plan, baclofen, options)["MedicationRequest"]["dosageInstruction"]
+    want = [
+        (s.index, s.start_date, s.end_date, {d.time: d.mg for d in s.doses}) for s in plan.steps
+    ]
+    assert fhir.steps_from_dosages(dosages) == want
+
+
+def test_dose_quantities_add_up_to_each_days_dose(diarist, baclofen, options) -> None:
+    dosages = resources(diarist, baclofen, options)["MedicationRequest"]["dosageInstruction"]
+    for day, step in diarist.days():
+        lines = [read(d) for d in dosages]
+        assert sum(x.mg for x in lines if x.start <= day <= x.end) == step.daily_mg
+
+
+@pytest.mark.hazard("HZ-043")
+def test_instruction_text_agrees_with_the_structure(mixed, baclofen, options) -> None:
+    for d in resources(mixed, baclofen, options)["MedicationRequest"]["dosageInstruction"]:
+        line = read(d)
+        mg = f"{decimal_str(line.mg)} mg"
+        assert d["text"].startswith(f"Step {line.step}, {line.start} to {line.end}: {mg} ")
+        assert f" at {line.at:%H:%M} " in d["text"]
+        said = re.fullmatch(
+            r"Take (.+) \((.+) mg\) at (\d\d:\d\d) every day from (.+) to (.+)\.",
+            d["patientInstruction"],
+        )
+        assert said is not None
+        assert (F(Decimal(said[2])), said[3]) == (line.mg, f"{line.at:%H:%M}")
+        assert said[4] == f"{line.start.day} {line.start:%B %Y}"
+        assert said[5] == f"{line.end.day} {line.end:%B %Y}"
+
+
+def test_doses_are_ucum_mg(diarist, baclofen, options) -> None:
+    for d in resources(diarist, baclofen, options)["MedicationRequest"]["dosageInstruction"]:
+        q = d["doseAndRate"][0]["doseQuantity"]
+        assert (q["system"], q["code"]) == ("http://unitsofmeasure.org", "mg")
+
+
+@pytest.mark.hazard("HZ-044")
+def test_an_unreviewed_plan_is_a_draft_proposal(diarist, baclofen, options) -> None:
+    found = resources(diarist, baclofen, options)
+    assert (found["MedicationRequest"]["status"], found["MedicationRequest"]["intent"]) == (
+        "draft",
+        "proposal",
+    )
+    assert found["CarePlan"]["status"] == "draft"
+    assert "not reviewed by a prescriber" in found["CarePlan"]["description"]
+
+
+def test_an_approved_plan_is_an_active_order(diarist, baclofen, options) -> None:
+    approved = dataclasses.replace(options, approval="approved by Dr A. Jones on 2026-11-30")
+    found = resources(diarist, baclofen, approved)
+    assert (found["MedicationRequest"]["status"], found["MedicationRequest"]["intent"]) == (
+        "active",
+        "order",
+    )
+
+
+def test_the_request_is_based_on_the_careplan(diarist, baclofen, options) -> None:
+    data = json.loads(fhir.render(diarist, baclofen, options))
+    urls = {e["resource"]["resourceType"]: e["fullUrl"] for e in data["entry"]}
+    request = data["entry"][3]["resource"]
+    assert request["basedOn"] == [{"reference": urls["CarePlan"]}]
+    assert request["medicationReference"] == {"reference": urls["Medication"]}
+
+
+def test_medication_is_text_only_without_a_verified_code(baclofen) -> None:
+    assert fhir.medication_code(baclofen) == {"text": "Baclofen"}
+    unverified = dataclasses.replace(
+        baclofen, sections={"codes": {"rxnorm": {"code": "TEST-1", "verified": False}}}
+    )
+    assert "coding" not in fhir.medication_code(unverified)
+
+
+def test_medication_carries_rxnorm_when_verified(baclofen) -> None:
+    verified = dataclasses.replace(
+        baclofen, sections={"codes": {"rxnorm": {"code": "TEST-1", "verified": True}}}
+    )
+    (coding,) = fhir.medication_code(verified)["coding"]
+    assert coding["system"] == "http://www.nlm.nih.gov/research/umls/rxnorm"
+
+
+def test_the_same_plan_gives_the_same_bytes(diarist, baclofen, options) -> None:
+    assert fhir.render(diarist, baclofen, options) == fhir.render(diarist, baclofen, options)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda r: r.update(status="bogus"), "status"),
+        (
+            lambda r: r["dosageInstruction"][0]["doseAndRate"][0]["doseQuantity"].update(code="g"),
+            "UCUM mg",
+        ),
+        (lambda r: r.pop("subject"), "subject"),
+    ],
+    ids=["unknown status", "grams", "no subject"],
+)
+def test_own_checks_catch_what_the_models_do_not(change, message, diarist, baclofen, options):
+    request = fhir.bundle(diarist, baclofen, options)["entry"][3]["resource"]
+    change(request)
+    with pytest.raises(fhir.FhirError, match=message):
+        fhir.validate(request)
+
+
+CHECKIN = CheckIn(
+    date(2026, 12, 3),
+    {"physical": 2, "sleep": 1},
+    spasticity=5,
+    sleep_quality=4,
+    temperature_c=Decimal("37.8"),
+    heart_rate_bpm=96,
+    doses_taken=3,
+    note="stiff legs in the evening",
+)
+
+
+def test_questionnaire_has_the_check_in_items() -> None:
+    q = fhir.questionnaire()
+    fhir.validate(q)
+    links = [i["linkId"] for i in q["item"]]
+    assert links == [
+        "symptoms",
+        "spasticity",
+        "sleep-quality",
+        "temperature",
+        "heart-rate",
+        "doses-taken",
+        "note",
+    ]
+
+
+@pytest.mark.parametrize("checkin", [CHECKIN, {"day": "2026-12-04", "spasticity": 3}])
+def test_a_checkin_becomes_a_valid_questionnaire_response(checkin) -> None:
+    response = fhir.questionnaire_response(checkin, patient="Patient/p1")
+    fhir.validate(response)
+    assert response["questionnaire"].startswith("urn:taper:questionnaire:daily-check-in")
+
+
+def test_vitals_become_loinc_observations_in_ucum() -> None:
+    temperature, pulse = fhir.observations(CHECKIN, patient="Patient/p1")
+    for observation in (temperature, pulse):
+        fhir.validate(observation)
+    assert temperature["code"]["coding"][0]["code"] == "8310-5"
+    assert (temperature["valueQuantity"]["code"], temperature["valueQuantity"]["value"]) == (
+        "Cel",
+        Decimal("37.8"),
+    )
+    assert pulse["code"]["coding"][0]["code"] == "8867-4"
+    assert pulse["valueQuantity"]["code"] == "/min"
+
+
+def test_no_vitals_no_observations() -> None:
+    assert fhir.observations({"day": "2026-12-04"}, patient="Patient/p1") == []
