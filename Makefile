@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 run: $(STAMP)
 	$(BIN)/taper plan examples/diarist.json
 
-test: $(STAMP)
+test: $(STAMP) /usr/bin/pdftotext
 	$(BIN)/python -m pytest -q
 
 check: $(STAMP)
@@ -28,6 +28,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-venv && \
 	  $(PYTHON) -m venv $(VENV); }
+
+# The PDF tests read the reports back with poppler's pdftotext and pdftoppm.
+/usr/bin/pdftotext:
+	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y poppler-utils
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q --upgrade pip

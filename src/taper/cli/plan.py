@@ -11,10 +11,11 @@ from fractions import Fraction
 from taper.cli.documents import read_document, write_output
 from taper.cli.errors import UsageError
 from taper.core.amounts import decimal_str, rounded_str
-from taper.core.plan import Piece, Plan
-from taper.core.products import Liquid, Product
+from taper.core.plan import Plan
+from taper.core.products import Liquid
+from taper.exports.words import dose_words
 
-EXPORTS = ("pdf", "ics", "csv", "fhir", "pharmacy")
+EXPORTS = ("pdf", "ics", "csv", "fhir", "pharmacy", "pharmacy-text")
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
@@ -23,6 +24,15 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("table", "json", *EXPORTS), default="table",
                         help="output format (default: table)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    parser.add_argument("--plan-version", type=int, default=1, metavar="N",
+                        help="version shown on exports and used as the calendar SEQUENCE")
+    parser.add_argument("--approved-by", metavar="TEXT",
+                        help='approval shown on exports ("Dr A. Jones on 2026-11-30"); '
+                        'without it, exports say "not reviewed by a prescriber"')
+    parser.add_argument("--dose-in-titles", action="store_true",
+                        help="put the dose in calendar event titles (off: no health details)")
+    parser.add_argument("--period-days", type=int, default=28, metavar="N",
+                        help="refill period for the pharmacy summary (default 28)")
 
 
 def load_plan(path: str, today: date | None = None) -> Plan:
@@ -50,19 +60,30 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "table":
         write_output(table(plan), args.output)
     else:
-        raise UsageError(f"--format: {args.format} is not available in this build")
+        write_output(export(plan, args), args.output)
     return 0
 
 
-_PARTS = {Fraction(1, 4): "¼", Fraction(1, 2): "½", Fraction(3, 4): "¾"}
+def export(plan: Plan, args: argparse.Namespace) -> bytes:
+    """One of the export formats, through the same registry the web app uses."""
+    from taper.exports import render
+    from taper.exports.options import ExportOptions
+    from taper.knowledge import load_drug
 
-
-def piece_words(piece: Piece, product: Product) -> str:
-    if isinstance(product, Liquid):
-        return f"{decimal_str(piece.units)} mL of {decimal_str(product.mg_per_ml)} mg/mL liquid"
-    whole, part = divmod(piece.units, 1)
-    count = (str(int(whole)) if whole else "") + _PARTS.get(part, "")
-    return f"{count} × {decimal_str(product.strength_mg)} mg {product.form}"
+    try:
+        options = ExportOptions(
+            generated_on=date.today(),
+            approval=None if args.approved_by is None else f"approved by {args.approved_by}",
+            plan_version=args.plan_version,
+            show_dose_in_titles=args.dose_in_titles,
+            period_days=args.period_days,
+        )
+    except ValueError as exc:
+        raise UsageError(f"--{str(exc).split(':')[0].replace('_', '-')}: "
+                         f"{str(exc).split(':', 1)[-1].strip()}") from None
+    if args.format in ("pdf", "pharmacy") and args.output in (None, "-"):
+        raise UsageError(f"--output: a {args.format} file is binary; give -o FILE")
+    return render(args.format, plan, load_drug(plan.drug_id), options)
 
 
 def table(plan: Plan) -> str:
@@ -86,9 +107,7 @@ def table(plan: Plan) -> str:
             if dose is None:
                 cells.append("–")
             else:
-                words = " + ".join(piece_words(p, products[p.product_id])
-                                   for p in dose.composition.pieces)
-                cells.append(f"{decimal_str(dose.mg)} mg: {words}")
+                cells.append(f"{decimal_str(dose.mg)} mg: {dose_words(dose, plan.products)}")
         rows.append(cells)
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     for r in [header, *rows]:

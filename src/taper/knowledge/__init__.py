@@ -59,7 +59,7 @@ def load_drug(drug_id: str) -> DrugKnowledge:
     return _parse(data, f"{drug_id}.toml")
 
 
-def _fact(table: dict[str, Any], topic: str, where: str, sources: dict[str, Source]) -> Fact:
+def parse_fact(table: dict[str, Any], topic: str, where: str, sources: dict[str, Source]) -> Fact:
     for key in ("statement", "source", "checked"):
         if key not in table:
             raise KnowledgeError(f"{where}.{key}: required")
@@ -112,7 +112,7 @@ def _parse(data: dict[str, Any], name: str) -> DrugKnowledge:
     facts: list[Fact] = []
 
     def fact(table: dict[str, Any], topic: str, where: str) -> Fact:
-        f = _fact(table, topic, f"{name}: {where}", sources)
+        f = parse_fact(table, topic, f"{name}: {where}", sources)
         facts.append(f)
         return f
 

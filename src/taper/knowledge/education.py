@@ -13,7 +13,7 @@ from importlib import resources
 from typing import Any
 
 from taper.core.knowledge import Fact, Source
-from taper.knowledge import KnowledgeError, _fact
+from taper.knowledge import KnowledgeError, parse_fact
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +86,7 @@ def parse_education(data: dict[str, Any], name: str) -> Education:
     def fact(table: Any, topic: str, where: str) -> Fact:
         if not isinstance(table, dict):
             raise KnowledgeError(f"{name}: {where}: required")
-        return _fact(table, topic, f"{name}: {where}", sources)
+        return parse_fact(table, topic, f"{name}: {where}", sources)
 
     def facts(tables: Any, topic: str, where: str) -> tuple[Fact, ...]:
         if not isinstance(tables, list) or not tables:

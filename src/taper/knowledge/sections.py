@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from taper.core.knowledge import DrugKnowledge, Fact
-from taper.knowledge import KnowledgeError, _amount, _fact
+from taper.knowledge import KnowledgeError, _amount, parse_fact
 
 GUIDANCE_KINDS = ("qualitative", "duration", "percent", "fixed_mg", "proportional")
 
@@ -200,7 +200,7 @@ def _text(t: dict[str, Any], key: str, where: str, k: DrugKnowledge) -> str:
 
 
 def _sourced(t: dict[str, Any], topic: str, where: str, k: DrugKnowledge) -> Fact:
-    return _fact(t, topic, f"{k.id}.toml: {where}", dict(k.sources))
+    return parse_fact(t, topic, f"{k.id}.toml: {where}", dict(k.sources))
 
 
 def _error(k: DrugKnowledge, field: str, problem: str) -> KnowledgeError:
