@@ -15,6 +15,7 @@ from typing import Any
 
 from taper.core.amounts import exact
 from taper.core.knowledge import Fact, Source
+from taper.core.monitoring.baseline import BaselineRules, FactorRule, Pace
 from taper.core.monitoring.rulebook import (
     ACTIONS,
     VITALS,
@@ -129,4 +130,27 @@ def parse_monitoring(data: dict[str, Any], name: str) -> MonitoringRules:
         threshold_rules=tuple(rules), pacing=pacing, timeline=windows,
         timeline_fact=fact(data["timeline_days"], "timeline", "timeline_days"),
         messages=messages,
+        baseline=_baseline(data["baseline"], fact, name) if "baseline" in data else None,
     )
+
+
+def _baseline(data: dict[str, Any], fact: Any, name: str) -> BaselineRules:
+    def pace(key: str) -> Pace:
+        t = data[key]
+        return Pace(_number(t["percent"], f"{name}: baseline.{key}.percent"), int(t["step_days"]),
+                    fact(t, "baseline", f"baseline.{key}"))
+
+    factors = {}
+    for key, t in data["factors"].items():
+        where = f"baseline.factors.{key}"
+        if t.get("effect") not in ("slower", "caution"):
+            raise KnowledgeError(f"{name}: {where}.effect: must be slower or caution")
+        limit = t.get("months_at_least", t.get("age_at_least"))
+        factors[key] = FactorRule(key, t["effect"], str(t["finding"]), fact(t, "baseline", where),
+                                  None if limit is None else _number(limit, f"{name}: {where}"))
+    missing = {"dose", "long_use", "previous_withdrawal", "cns_depressants", "psychiatric_history",
+               "seizure_history", "kidney_function", "older_age"} - set(factors)
+    if missing:
+        raise KnowledgeError(f"{name}: baseline.factors.{sorted(missing)[0]}: required")
+    return BaselineRules(pace("standard_pace"), pace("slower_pace"),
+                         fact(data["pace_choice"], "baseline", "baseline.pace_choice"), factors)

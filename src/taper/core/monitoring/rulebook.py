@@ -8,6 +8,7 @@ from fractions import Fraction
 from typing import Literal
 
 from taper.core.knowledge import Fact, Source
+from taper.core.monitoring.baseline import BaselineRules
 from taper.core.monitoring.symptoms import Symptom
 
 Action = Literal["proceed", "hold", "contact_prescriber", "emergency"]
@@ -95,6 +96,7 @@ class MonitoringRules:
     timeline: tuple[TimelineWindow, ...]
     timeline_fact: Fact
     messages: Mapping[str, str]
+    baseline: BaselineRules | None = None
 
     def symptom(self, symptom_id: str) -> Symptom | None:
         return next((s for s in self.symptoms if s.id == symptom_id), None)
