@@ -1,12 +1,16 @@
-"""Plans built directly from the core types, so these tests need no planner."""
+"""Plans built directly from the core types (no planner needed), and decisions over them."""
 
 from __future__ import annotations
 
 from datetime import date, time, timedelta
 from fractions import Fraction
+from typing import Any
 
+from taper.core.monitoring.checkin import CheckIn, parse_checkins
+from taper.core.monitoring.pacing import PacingDecision, assess
 from taper.core.plan import Composition, Piece, Plan, ScheduledDose, TaperStep
 from taper.core.products import Solid
+from taper.knowledge.monitoring import load_monitoring
 
 TAB20 = Solid("tab20", Fraction(20), divisible_into=4)
 TIMES = (time(8), time(14), time(20))
@@ -45,3 +49,13 @@ def taper_plan(start: date, daily: list[int], step_days: list[int] | int,
 def diarist_plan() -> Plan:
     """60 mg/day cut 5 mg every 5 days from 2026-12-01; the last dose on 2027-01-24."""
     return taper_plan(date(2026, 12, 1), list(range(55, 0, -5)), 5)
+
+
+def checkins(items: list[dict[str, Any]], today: date) -> tuple[CheckIn, ...]:
+    return parse_checkins(items, load_monitoring("baclofen"), today)
+
+
+def decide(items: list[dict[str, Any]], today: date, plan: Plan | None = None) -> PacingDecision:
+    """The decision for raw check-ins on `today`, against the diarist's plan by default."""
+    rules = load_monitoring("baclofen")
+    return assess(plan or diarist_plan(), parse_checkins(items, rules, today), today, rules)

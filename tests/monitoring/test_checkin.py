@@ -7,46 +7,53 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
+from tests.monitoring.plans import checkins
 
 from taper.core.monitoring.checkin import CheckInError, check_doses_against_plan, effective
-from tests.monitoring.conftest import checkins
 
 TODAY = date(2026, 12, 10)
+
+
+def on(**fields: Any) -> dict[str, Any]:
+    return {"date": "2026-12-09", **fields}
+
+
+F = {"value": "100", "unit": "F"}
 
 
 @pytest.mark.hazard("HZ-024")
 @pytest.mark.parametrize(
     ("item", "message"),
     [
-        ({"date": "2026-12-09", "symptoms": {"anxeity": 2}}, "checkins[0].symptoms.anxeity: unknown symptom"),
-        ({"date": "2026-12-09", "symptoms": {"anxiety": 4}}, "checkins[0].symptoms.anxiety: must be a whole number 0-3"),
-        ({"date": "2026-12-09", "symptoms": {"anxiety": -1}}, "checkins[0].symptoms.anxiety: must be a whole number 0-3"),
-        ({"date": "2026-12-09", "symptoms": {"anxiety": "1.5"}}, "checkins[0].symptoms.anxiety: must be a whole number 0-3"),
-        ({"date": "2026-12-09", "temperature_c": "55"}, "checkins[0].temperature_c: 30-45 °C is accepted"),
-        ({"date": "2026-12-09", "temperature_c": "hot"}, "checkins[0].temperature_c: must be a number"),
-        ({"date": "2026-12-09", "temperature": {"value": "130", "unit": "F"}}, "checkins[0].temperature: 30-45 °C"),
-        ({"date": "2026-12-09", "temperature": {"value": "38", "unit": "K"}}, "checkins[0].temperature: must be"),
-        ({"date": "2026-12-09", "temperature_c": "38", "temperature": {"value": "100", "unit": "F"}}, "not both"),
-        ({"date": "2026-12-09", "heart_rate": 0}, "checkins[0].heart_rate: must be a whole number 20-250"),
-        ({"date": "2026-12-09", "spasticity": 11}, "checkins[0].spasticity: must be a whole number 0-10"),
-        ({"date": "2026-12-09", "sleep_quality": True}, "checkins[0].sleep_quality: must be a whole number 0-10"),
+        (on(symptoms={"anxeity": 2}), "checkins[0].symptoms.anxeity: unknown symptom"),
+        (on(symptoms={"anxiety": 4}), "checkins[0].symptoms.anxiety: must be a whole number 0-3"),
+        (on(symptoms={"anxiety": -1}), "checkins[0].symptoms.anxiety: must be a whole number"),
+        (on(symptoms={"anxiety": "1.5"}), "checkins[0].symptoms.anxiety: must be a whole number"),
+        (on(temperature_c="55"), "checkins[0].temperature_c: 30-45 °C is accepted"),
+        (on(temperature_c="hot"), "checkins[0].temperature_c: must be a number"),
+        (on(temperature={"value": "130", "unit": "F"}), "checkins[0].temperature: 30-45 °C"),
+        (on(temperature={"value": "38", "unit": "K"}), "checkins[0].temperature: must be"),
+        (on(temperature_c="38", temperature=F), "give temperature_c or temperature, not both"),
+        (on(heart_rate=0), "checkins[0].heart_rate: must be a whole number 20-250"),
+        (on(spasticity=11), "checkins[0].spasticity: must be a whole number 0-10"),
+        (on(sleep_quality=True), "checkins[0].sleep_quality: must be a whole number 0-10"),
         ({"date": "2026-12-11"}, "checkins[0].date: 2026-12-11 is after today (2026-12-10)"),
         ({"date": "2026-13-01"}, "checkins[0].date: must be a date as YYYY-MM-DD"),
         ({"symptoms": {}}, "checkins[0].date: required"),
-        ({"date": "2026-12-09", "temprature_c": "37"}, "checkins[0].temprature_c: unknown field"),
-        ({"date": "2026-12-09", "doses_taken": ["8am"]}, 'checkins[0].doses_taken[0]: must be a dose time as "HH:MM"'),
-        ({"date": "2026-12-09", "doses_taken": ["08:00", "08:00"]}, "checkins[0].doses_taken: a dose time is listed twice"),
+        (on(temprature_c="37"), "checkins[0].temprature_c: unknown field"),
+        (on(doses_taken=["8am"]), 'checkins[0].doses_taken[0]: must be a dose time as "HH:MM"'),
+        (on(doses_taken=["08:00", "08:00"]), "doses_taken: a dose time is listed twice"),
         ("2026-12-09", "checkins[0]: must be an object"),
     ],
 )
 def test_bad_checkin_is_a_clear_error_naming_the_field(item: Any, message: str) -> None:
-    with pytest.raises(CheckInError, match=None) as caught:
+    with pytest.raises(CheckInError) as caught:
         checkins([item], TODAY)
     assert message in str(caught.value)
 
 
 def test_fahrenheit_is_converted_exactly() -> None:
-    (c,) = checkins([{"date": "2026-12-09", "temperature": {"value": "102.2", "unit": "F"}}], TODAY)
+    (c,) = checkins([on(temperature={"value": "102.2", "unit": "F"})], TODAY)
     assert c.temperature_c == Fraction(39)
 
 
@@ -74,6 +81,7 @@ def test_a_dose_time_the_plan_does_not_schedule_is_refused(plan: Any) -> None:
 
 
 def test_dose_times_before_the_plan_are_the_regimens(plan: Any) -> None:
-    parsed = checkins([{"date": "2026-11-30", "doses_taken": ["08:00", "14:00", "20:00"]}], TODAY)
+    all_three = ["08:00", "14:00", "20:00"]
+    parsed = checkins([{"date": "2026-11-30", "doses_taken": all_three}], TODAY)
     check_doses_against_plan(parsed, plan)
     assert parsed[0].doses_taken == (time(8), time(14), time(20))

@@ -6,10 +6,10 @@ from datetime import date
 from typing import Any
 
 import pytest
+from tests.monitoring.plans import decide
 
 from taper.core.monitoring.rulebook import MonitoringRules
 from taper.knowledge.monitoring import load_monitoring
-from tests.monitoring.conftest import decide
 
 RULES = load_monitoring("baclofen")
 TODAY = date(2026, 12, 9)  # step 2 (50 mg), three days after the cut of 2026-12-06
@@ -56,7 +56,9 @@ def test_every_red_flag_alone_is_an_emergency(rule_id: str, checkin: dict[str, A
 
 @pytest.mark.hazard("HZ-020")
 @pytest.mark.parametrize(("rule_id", "checkin"), red_flag_cases(RULES))
-def test_every_red_flag_mixed_with_anything_is_an_emergency(rule_id: str, checkin: dict[str, Any]) -> None:
+def test_every_red_flag_mixed_with_anything_is_an_emergency(
+    rule_id: str, checkin: dict[str, Any]
+) -> None:
     mixed = _merge(MIXED, checkin)
     missed = {**mixed, "doses_taken": []}
     for item in (mixed, missed):
