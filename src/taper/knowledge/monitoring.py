@@ -38,7 +38,10 @@ PACING_PARAMS = {
     "hold_after_stop": (), "hold": ("days",), "slower_pace": ("cut_fraction", "step_days_factor"),
     "return_to_dose": (),
 }
-MESSAGES = ("emergency", "contact_prescriber", "hold", "proceed", "not_started", "no_reduction_yet")
+MESSAGES = (
+    "emergency", "contact_prescriber", "hold", "proceed", "not_started", "finished",
+    "no_reduction_yet",
+)
 
 
 def monitored_drugs() -> list[str]:

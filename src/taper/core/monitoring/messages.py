@@ -38,6 +38,8 @@ def patient_message(
     m = rules.messages
     if action == "proceed" and today < plan.start_date:
         text = m["not_started"].format(start_date=plan.start_date.isoformat())
+    elif action == "proceed" and plan.stop_date is not None and today >= plan.stop_date:
+        text = m["finished"].format(last_dose=(plan.stop_date - timedelta(days=1)).isoformat())
     else:
         reasons = ", ".join(_unique([r for f in top for r in f.reasons]))
         last = m["no_reduction_yet"] if tl.last_reduction is None else tl.last_reduction.isoformat()
