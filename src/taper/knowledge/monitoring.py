@@ -28,7 +28,7 @@ from taper.core.monitoring.rulebook import (
     TimelineWindow,
 )
 from taper.core.monitoring.symptoms import Symptom
-from taper.knowledge import KnowledgeError, _fact
+from taper.knowledge import KnowledgeError, parse_fact
 
 FOLDER = "monitoring_rules"
 PACING_PARAMS = {
@@ -82,7 +82,7 @@ def parse_monitoring(data: dict[str, Any], name: str) -> MonitoringRules:
                for k, v in data.get("sources", {}).items()}
 
     def fact(table: dict[str, Any], topic: str, where: str) -> Fact:
-        return _fact(table, topic, f"{name}: {where}", sources)
+        return parse_fact(table, topic, f"{name}: {where}", sources)
 
     symptoms = []
     for i, s in enumerate(data["symptoms"]):
