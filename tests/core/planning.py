@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, time
 from fractions import Fraction as F
 
-from taper.core.planner import make_plan
 from taper.core.plan import Plan
+from taper.core.planner import make_plan
 from taper.core.products import Product
 from taper.core.regimen import DoseTime, Regimen
 from taper.core.request import MaxDoseOverride, PlanRequest

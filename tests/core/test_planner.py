@@ -75,7 +75,7 @@ def test_label_titration_reaches_target_in_3_day_steps() -> None:
 
 @pytest.mark.hazard("HZ-004")
 def test_titration_above_label_maximum_needs_a_reason() -> None:
-    with pytest.raises(PlanError, match="strategy.target_daily_mg: 100 mg a day is above"):
+    with pytest.raises(PlanError, match=r"strategy\.target_daily_mg: 100 mg a day is above"):
         plan({"08:00": 0, "20:00": 0}, (TAB10,), TitrateStrategy(F(100)))
 
 
@@ -103,7 +103,7 @@ def test_generated_taper_steps_down_to_the_stop_limit_first() -> None:
 
 @pytest.mark.hazard("HZ-005")
 def test_products_that_cannot_reach_a_safe_stop_are_an_error_naming_a_fix() -> None:
-    with pytest.raises(PlanError, match="products: .* would allow the requested cut"):
+    with pytest.raises(PlanError, match=r"products: .* would allow the requested cut"):
         plan(TID, (TAB20H,), FixedMgStrategy(F(10), 7))
 
 

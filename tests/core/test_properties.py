@@ -117,7 +117,7 @@ def test_dates_are_contiguous_calendar_days(plan: Plan) -> None:
 @given(plans())
 def test_supply_covers_every_dose(plan: Plan) -> None:
     needed: dict[str, F] = {}
-    for day, step in plan.days():
+    for _day, step in plan.days():
         for dose in step.doses:
             for piece in dose.composition.pieces:
                 needed[piece.product_id] = needed.get(piece.product_id, F(0)) + piece.units
@@ -144,7 +144,7 @@ def test_dose_times_stay_on_the_wall_clock_across_a_daylight_saving_change() -> 
     assert p.steps[0].end_date == date(2027, 3, 14)  # a 5-day step is 5 calendar days
 
 
-def datetime_at(day: date, clock: time, zone: ZoneInfo):  # noqa: ANN201
+def datetime_at(day: date, clock: time, zone: ZoneInfo):
     from datetime import datetime
 
     return datetime.combine(day, clock, tzinfo=zone)

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import pytest
-from tests.monitoring.plans import diarist_plan
 
 from taper.core.monitoring.rulebook import MonitoringRules
 from taper.core.plan import Plan
 from taper.knowledge.monitoring import load_monitoring
+from tests.monitoring.plans import diarist_plan
 
 
 @pytest.fixture(scope="session")

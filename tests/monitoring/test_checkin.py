@@ -7,9 +7,9 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from tests.monitoring.plans import checkins
 
 from taper.core.monitoring.checkin import CheckInError, check_doses_against_plan, effective
+from tests.monitoring.plans import checkins
 
 TODAY = date(2026, 12, 10)
 

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.monitoring.plans import checkins, decide, diarist_plan
 
 from taper.core.monitoring.pacing import PacingDecision, assess
 from taper.core.monitoring.rulebook import rank
 from taper.core.plan import Plan
 from taper.knowledge.monitoring import load_monitoring
+from tests.monitoring.plans import checkins, decide, diarist_plan
 
 RULES = load_monitoring("baclofen")
 ALL_DOSES = ["08:00", "14:00", "20:00"]

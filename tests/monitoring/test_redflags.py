@@ -6,10 +6,10 @@ from datetime import date
 from typing import Any
 
 import pytest
-from tests.monitoring.plans import decide
 
 from taper.core.monitoring.rulebook import MonitoringRules
 from taper.knowledge.monitoring import load_monitoring
+from tests.monitoring.plans import decide
 
 RULES = load_monitoring("baclofen")
 TODAY = date(2026, 12, 9)  # step 2 (50 mg), three days after the cut of 2026-12-06

@@ -8,10 +8,10 @@ from fractions import Fraction
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.monitoring.plans import diarist_plan, taper_plan
 
 from taper.core.monitoring.shift import hold_plan
 from taper.core.plan import Plan
+from tests.monitoring.plans import diarist_plan, taper_plan
 
 
 @pytest.mark.hazard("HZ-021")

@@ -7,7 +7,6 @@ import json
 from datetime import date
 from fractions import Fraction
 
-
 from taper.cli.documents import read_document, write_output
 from taper.cli.errors import UsageError
 from taper.core.amounts import decimal_str, rounded_str
@@ -52,7 +51,7 @@ def load_plan(path: str, today: date | None = None) -> Plan:
 
 
 def run(args: argparse.Namespace) -> int:
-    plan = load_plan(args.request, today=date.today())
+    plan = load_plan(args.request, today=date.today())  # noqa: DTZ011 (the CLI is where the clock is read)
     if args.format == "json":
         from taper.contract.plan_json import plan_to_json
 
@@ -72,7 +71,7 @@ def export(plan: Plan, args: argparse.Namespace) -> bytes:
 
     try:
         options = ExportOptions(
-            generated_on=date.today(),
+            generated_on=date.today(),  # noqa: DTZ011 (the CLI reads the clock)
             approval=None if args.approved_by is None else f"approved by {args.approved_by}",
             plan_version=args.plan_version,
             show_dose_in_titles=args.dose_in_titles,
