@@ -12,15 +12,13 @@ Periods run from the plan's first day in blocks of `period_days`; the last ends 
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 
 from taper.core.plan import Plan
-from taper.core.products import Liquid, Product
-from taper.exports.schedule import DoseRow, dose_rows
+from taper.core.products import Product
+from taper.core.supply import supply_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,53 +41,26 @@ class ProductSupply:
     last_needed: date
 
 
-def dispensed(product: Product, taken: Fraction) -> Fraction:
-    """Units to hand over for an exact amount taken: whole solids rounded up, liquid exact."""
-    if isinstance(product, Liquid):
-        return taken
-    return Fraction(math.ceil(taken))
-
-
 def supply(plan: Plan, period_days: int) -> tuple[ProductSupply, ...]:
     """Per product in the plan's product order, those the plan uses at all."""
     if period_days < 1:
         raise ValueError("period_days: must be 1 or more")
-    rows = list(dose_rows(plan))
-    found = []
-    for product in plan.products:
-        used = [(r.day, _units(r, product.id)) for r in rows if _units(r, product.id)]
-        if not used:
-            continue
-        found.append(
-            ProductSupply(
-                product=product,
-                total=dispensed(product, sum((u for _, u in used), Fraction(0))),
-                periods=tuple(_periods(plan, period_days, product, used)),
-                first_needed=used[0][0],
-                last_needed=used[-1][0],
-            )
-        )
-    return tuple(found)
-
-
-def _units(row: DoseRow, product_id: str) -> Fraction:
-    pieces = row.dose.composition.pieces
-    return sum((p.units for p in pieces if p.product_id == product_id), Fraction(0))
-
-
-def _periods(
-    plan: Plan, period_days: int, product: Product, used: Iterable[tuple[date, Fraction]]
-) -> list[PeriodQuantity]:
-    start, last = plan.start_date, plan.steps[-1].end_date  # the last period ends with the plan
-    taken: dict[int, Fraction] = {}
-    for day, units in used:
-        n = (day - start).days // period_days
-        taken[n] = taken.get(n, Fraction(0)) + units
-    return [
-        PeriodQuantity(
-            start + timedelta(days=n * period_days),
-            min(start + timedelta(days=(n + 1) * period_days - 1), last),
-            dispensed(product, taken[n]),
-        )
-        for n in sorted(taken)
-    ]
+    if not plan.steps:
+        return ()
+    # The core's supply_for does the counting and rounding, for the whole plan and for each
+    # period's window of days alike.
+    whole = {line.product_id: line for line in supply_for(plan.steps, plan.products)}
+    periods: dict[str, list[PeriodQuantity]] = {}
+    last = plan.steps[-1].end_date  # the last period ends with the plan
+    start = plan.start_date
+    while start <= last:
+        end = min(start + timedelta(days=period_days - 1), last)
+        for line in supply_for(plan.steps, plan.products, start, end):
+            periods.setdefault(line.product_id, []).append(PeriodQuantity(start, end, line.units))
+        start = end + timedelta(days=1)
+    return tuple(
+        ProductSupply(p, whole[p.id].units, tuple(periods[p.id]), whole[p.id].first_needed,
+                      whole[p.id].last_needed)
+        for p in plan.products
+        if p.id in whole
+    )
