@@ -32,12 +32,6 @@ class AmountSets:
     def mg(self, index: int) -> Fraction:
         return index * self.grain
 
-    def dose_makeable(self, mg: Fraction) -> bool:
-        return _has(self.per_dose, mg / self.grain, self.size)
-
-    def day_makeable(self, mg: Fraction) -> bool:
-        return _has(self.per_day, mg / self.grain, self.size)
-
     def day_totals_between(self, low: Fraction, high: Fraction) -> list[Fraction]:
         """Makeable daily totals t with low <= t < high, ascending."""
         first = max(0, _ceil(low / self.grain))
@@ -66,10 +60,6 @@ class AmountSets:
 
 def _ceil(value: Fraction) -> int:
     return -((-value.numerator) // value.denominator)
-
-
-def _has(bits: int, index: Fraction, size: int) -> bool:
-    return index.denominator == 1 and 0 <= index <= size and bool(bits >> int(index) & 1)
 
 
 def amount_sets(products: Sequence[Product], dose_times: int, limit_mg: Fraction) -> AmountSets:

@@ -15,6 +15,7 @@ from taper.core.amount_sets import AmountSets, amount_sets
 from taper.core.amounts import decimal_str
 from taper.core.composer import compose
 from taper.core.distribution import default_reduce_order, distribute
+from taper.core.knowledge import Fact
 from taper.core.plan import Composition, Plan, PlanWarning, ScheduledDose, TaperStep
 from taper.core.request import PlanRequest
 from taper.core.strategies import (
@@ -165,7 +166,7 @@ def _opening_warnings(request: PlanRequest, ceiling: Fraction) -> list[PlanWarni
 
 
 def _step_days(strategy: PercentStrategy | FixedMgStrategy | StepsStrategy, total: Fraction) -> int:
-    slower = getattr(strategy, "slower", None)
+    slower = None if isinstance(strategy, StepsStrategy) else strategy.slower
     if slower is not None and total < slower.below_mg:
         return int(slower.step_days)
     return strategy.step_days
@@ -338,7 +339,5 @@ def _add_step(
     state.day = end + timedelta(days=1)
 
 
-def _basis(fact: object) -> str:
-    source = getattr(fact, "source", "")
-    reason = getattr(fact, "reason", "")
-    return f"policy: {reason}" if source == "policy" and reason else f"source: {source}"
+def _basis(fact: Fact) -> str:
+    return f"policy: {fact.reason}" if fact.is_policy else f"source: {fact.source}"
