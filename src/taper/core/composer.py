@@ -74,19 +74,6 @@ def options(index: int, product: Product, limit: Fraction) -> Iterator[Option]:
             yield Option(index, ml, ml * product.mg_per_ml, 1, 0)
 
 
-def exact_option(index: int, product: Product, amount: Fraction) -> Option | None:
-    """The one way to make exactly `amount` from this product alone, if there is one."""
-    if isinstance(product, Liquid):
-        ml = amount / product.mg_per_ml
-        return Option(index, ml, amount, 1, 0) if product.measurable(ml) else None
-    units = amount / product.strength_mg
-    if (units * product.divisible_into).denominator != 1:
-        return None
-    whole = units.numerator // units.denominator
-    split = 0 if units.denominator == 1 else 1
-    return Option(index, units, amount, whole + split, split)
-
-
 def cost(chosen: Sequence[Option], previous: frozenset[str], products: Sequence[Product]) -> Cost:
     things = sum(o.things for o in chosen)
     switches = sum(1 for o in chosen if previous and products[o.index].id not in previous)
@@ -109,53 +96,99 @@ def compose(
     return _compose(Fraction(amount), tuple(products), previous)
 
 
+@dataclass(frozen=True, slots=True)
+class _OnGrid:
+    """One product on the common grid of whole grains, so the search adds integers."""
+
+    index: int
+    size: int  # grains one tablet part or one measuring step adds
+    parts_per_whole: int  # divisible_into for a solid; 0 for a liquid (one measure)
+    lowest: int  # fewest parts or steps in one use (a liquid's smallest volume)
+    highest: int | None  # most steps in one measure (a liquid's largest volume), if bounded
+
+    def things_and_split(self, k: int) -> tuple[int, int]:
+        if self.parts_per_whole == 0:
+            return 1, 0
+        whole, part = divmod(k, self.parts_per_whole)
+        return whole + (part > 0), int(part > 0)
+
+
+def _on_grid(index: int, product: Product, grain: Fraction) -> _OnGrid:
+    size = int(granule(product) / grain)
+    if isinstance(product, Solid):
+        return _OnGrid(index, size, product.divisible_into, 1, None)
+    step = product.measure_step_ml
+    lowest = -((-product.min_volume_ml) // step)
+    highest = None if product.max_volume_ml is None else int(product.max_volume_ml // step)
+    return _OnGrid(index, size, 0, int(lowest), highest)
+
+
+def _piece(product: Product, k: int) -> Piece:
+    if isinstance(product, Solid):
+        units = Fraction(k, product.divisible_into)
+        return Piece(product.id, units, units * product.strength_mg)
+    ml = k * product.measure_step_ml
+    return Piece(product.id, ml, ml * product.mg_per_ml)
+
+
 @lru_cache(maxsize=65536)
 def _compose(
     amount: Fraction, products: tuple[Product, ...], previous: frozenset[str]
 ) -> Composition | None:
     if amount == 0:
         return Composition(())
-    if amount < 0:
+    if amount < 0 or not products:
+        return None
+    grain = fraction_gcd([granule(p) for p in products])
+    if (amount / grain).denominator != 1:
         return None
     # Solids first, liquids last (the cost still uses each product's listed index), so the
     # last product can be settled in one step: only the exact remainder can finish a dose.
-    order = sorted(range(len(products)), key=lambda i: isinstance(products[i], Liquid))
-    # suffix_grain[j]: every amount the products from order[j] on can make is a multiple of
-    # it. A remainder that is not cannot be finished, which prunes most of the search at once.
-    suffix_grain = [Fraction(0)] * (len(order) + 1)
+    order = [_on_grid(i, products[i], grain) for i in
+             sorted(range(len(products)), key=lambda i: isinstance(products[i], Liquid))]
+    # suffix[j]: every amount the products from order[j] on can make is a multiple of it. A
+    # remainder that is not cannot be finished, which prunes most of the search at once.
+    suffix = [0] * (len(order) + 1)
     for j in range(len(order) - 1, -1, -1):
-        suffix_grain[j] = fraction_gcd([granule(products[order[j]]), suffix_grain[j + 1]])
-    best: list[Option] | None = None
-    best_cost: Cost | None = None
-    chosen: list[Option] = []
+        suffix[j] = gcd(order[j].size, suffix[j + 1])
+    switch = [1 if previous and p.id not in previous else 0 for p in products]
+    best: list[tuple[int, int]] | None = None
+    best_cost: tuple[int, int, int, int, tuple[tuple[int, int], ...]] | None = None
+    chosen: list[tuple[int, int, int, int]] = []  # (index, k, things, split)
 
-    def search(j: int, remaining: Fraction, things: int) -> None:
+    def search(j: int, remaining: int, things: int) -> None:
         nonlocal best, best_cost
         if remaining == 0:
-            c = cost(chosen, previous, products)
+            c = (things, len(chosen), sum(switch[i] for i, _, _, _ in chosen),
+                 sum(s for _, _, _, s in chosen), tuple(sorted((i, -k) for i, k, _, _ in chosen)))
             if best_cost is None or c < best_cost:
-                best, best_cost = list(chosen), c
+                best, best_cost = [(i, k) for i, k, _, _ in chosen], c
             return
-        if j == len(order) or (remaining / suffix_grain[j]).denominator != 1:
+        if j == len(order) or remaining % suffix[j]:
             return
         if best_cost is not None and things + 1 > best_cost[0]:
             return  # at least one more thing is needed, and that is already worse
-        i = order[j]
+        g = order[j]
+        top = remaining // g.size if g.highest is None else min(remaining // g.size, g.highest)
         if j == len(order) - 1:
-            candidates: Iterator[Option] = iter(
-                [o for o in (exact_option(i, products[i], remaining),) if o is not None])
+            exact = remaining // g.size
+            counts = range(exact, exact - 1, -1) if (
+                remaining % g.size == 0 and g.lowest <= exact <= top) else range(0)
         else:
-            candidates = options(i, products[i], remaining)
-        for option in candidates:
-            if best_cost is not None and things + option.things > best_cost[0]:
+            counts = range(top, g.lowest - 1, -1)
+        for k in counts:
+            t, split = g.things_and_split(k)
+            if best_cost is not None and things + t > best_cost[0]:
                 continue
-            chosen.append(option)
-            search(j + 1, remaining - option.mg, things + option.things)
+            chosen.append((g.index, k, t, split))
+            search(j + 1, remaining - k * g.size, things + t)
             chosen.pop()
         search(j + 1, remaining, things)
 
-    search(0, amount, 0)
-    return None if best is None else _as_composition(best, products)
+    search(0, int(amount / grain), 0)
+    if best is None:
+        return None
+    return Composition(tuple(_piece(products[i], k) for i, k in sorted(best)))
 
 
 def compose_exhaustively(
