@@ -13,7 +13,8 @@ from taper.cli import main
 from taper.cli.assess import run_assess
 from taper.core.plan import Plan
 
-PLAN_JSON = {"drug": "baclofen", "steps": []}  # the CLI fails on the check-ins before reading it
+ROOT = Path(__file__).resolve().parents[2]
+PLAN_JSON = json.loads((ROOT / "examples" / "diarist.json").read_text())  # a planning request
 CONTRACT_EXAMPLE = {"date": "2026-12-09", "symptoms": {"anxiety": 2, "insomnia": 1},
                     "spasticity": 5, "sleep_quality": 4, "temperature_c": "37.1",
                     "heart_rate": 84, "doses_taken": ["08:00", "14:00", "20:00"],
@@ -77,8 +78,9 @@ def _run(tmp_path: Path, checkins: str, today: str = "2026-12-10",
         ('[{"date": "2026-12-12"}]', "2026-12-10", None, "is after today"),
         ("[]", "10/12/2026", None, "--today: must be a date as YYYY-MM-DD"),
         ("[]", "20261210", None, "--today: must be a date as YYYY-MM-DD"),
-        ("[]", "2026-12-10", {"drug": "aspirin", "steps": []}, "plan.drug: no monitoring rules"),
-        ("[]", "2026-12-10", {"drug": "baclofen"}, 'plan: a planning request (with "strategy")'),
+        ("[]", "2026-12-10", {"drug": "aspirin", "start_date": "2026-12-01", "products": [],
+                              "steps": []}, "plan.drug: no monitoring rules"),
+        ("[]", "2026-12-10", {"drug": "baclofen"}, "start_date: required"),
     ],
     ids=["json", "jsonl", "unknown-symptom", "heart-rate-0", "55C", "future", "today-format",
          "today-basic", "drug", "neither"],

@@ -125,7 +125,7 @@ def test_bad_flags_exit_2_with_one_line(
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("{not json", "REQUEST: not valid JSON"), ("[1, 2]", "REQUEST: must be a JSON object")],
+    [("{not json", "is not valid JSON"), ("[1, 2]", "REQUEST: must be a JSON object")],
     ids=["malformed", "not an object"],
 )
 def test_a_bad_document_exits_2(

@@ -1,115 +1,74 @@
-"""`taper pk` hands a plan document to plan_from_json and a request to the planner, and
-turns their errors into exit status 2. The contract and planner modules arrive with
-another branch, so small fakes stand in for them here."""
+"""`taper pk` reads a plan document as it is and plans a request (using its CrCl), through
+the same loader as `taper plan`; bad documents exit 2 naming the field."""
 
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
-import types
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from taper.cli import main
-from taper.cli import pk as pk_cli
-from taper.core.plan import Plan
-from taper.knowledge.pk import PkKnowledge
 
-from .conftest import CHEVILLARD, RENAL
+ROOT = Path(__file__).resolve().parents[2]
+DIARIST = json.loads((ROOT / "examples" / "diarist.json").read_text())
 
 
-class ContractError(ValueError):
-    pass
-
-
-class PlanError(ValueError):
-    pass
-
-
-@pytest.fixture
-def fake_contract(monkeypatch: pytest.MonkeyPatch, diarist_plan: Plan) -> list[str]:
-    """Fake taper.contract.* and taper.core.planner; returns the calls they saw."""
-    calls: list[str] = []
-
-    def parse_plan_request(data: Any) -> Any:
-        calls.append("parse_plan_request")
-        if data.get("strategy") is None:
-            raise ContractError("strategy: required")
-        return types.SimpleNamespace(data=data, creatinine_clearance_ml_min=data.get("crcl"))
-
-    def make_plan(request: Any) -> Plan:
-        calls.append("make_plan")
-        if request.data["strategy"] == "impossible":
-            raise PlanError("strategy.step_mg: larger than the dose")
-        return diarist_plan
-
-    def plan_from_json(data: Any) -> Plan:
-        calls.append("plan_from_json")
-        return diarist_plan
-
-    modules = {
-        "taper.contract": {},
-        "taper.contract.errors": {"ContractError": ContractError},
-        "taper.contract.request": {"parse_plan_request": parse_plan_request},
-        "taper.contract.plan_json": {"plan_from_json": plan_from_json},
-        "taper.core.planner": {"make_plan": make_plan, "PlanError": PlanError},
-    }
-    for name, attrs in modules.items():
-        module = types.ModuleType(name)
-        module.__dict__.update(attrs)
-        module.__path__ = []  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, name, module)
-    knowledge = PkKnowledge((CHEVILLARD,), "chevillard-2017", RENAL)
-    monkeypatch.setattr(pk_cli, "knowledge_of", lambda drug_id: knowledge)
-    return calls
-
-
-def write(tmp_path: Path, doc: dict[str, Any]) -> str:
-    path = tmp_path / "in.json"
+def write(tmp_path: Path, doc: dict[str, Any], name: str = "in.json") -> str:
+    path = tmp_path / name
     path.write_text(json.dumps(doc))
     return str(path)
 
 
-def test_a_plan_document_is_read_not_replanned(fake_contract: list[str], tmp_path: Path) -> None:
-    assert main(["pk", write(tmp_path, {"steps": []}), "--patients", "0"]) == 0
-    assert fake_contract == ["plan_from_json"]
+def test_a_plan_document_gives_the_same_view_as_its_request(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["plan", write(tmp_path, DIARIST), "--format", "json"]) == 0
+    plan_doc = json.loads(capsys.readouterr().out)
+    assert main(["pk", write(tmp_path, plan_doc, "plan.json"), "--patients", "0",
+                 "--format", "json"]) == 0
+    from_plan = json.loads(capsys.readouterr().out)
+    assert main(["pk", write(tmp_path, DIARIST), "--patients", "0", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["steps"] == from_plan["steps"]
 
 
 def test_a_request_is_planned_and_its_crcl_used(
-    fake_contract: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    doc = {"strategy": "fixed", "crcl": 40}
+    doc = {**DIARIST, "creatinine_clearance_ml_min": 40}
     assert main(["pk", write(tmp_path, doc), "--patients", "0"]) == 0
-    assert fake_contract == ["parse_plan_request", "make_plan"]
     assert "Creatinine clearance 40 mL/min" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
-    ("doc", "message"),
-    [({"drug": "baclofen"}, "strategy: required"),
-     ({"strategy": "impossible"}, "strategy.step_mg: larger than the dose")],
+    ("change", "message"),
+    [({"strategy": None}, "strategy: "),
+     ({"strategy": {"kind": "steps", "daily_mg": ["50", "0"], "step_days": 7}},
+      "strategy.daily_mg[1]: stopping from 50 mg")],
     ids=["contract error", "plan error"],
 )
 def test_request_errors_exit_2_naming_the_field(
-    doc: dict[str, Any], message: str, fake_contract: list[str], tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
+    change: dict[str, Any], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["pk", write(tmp_path, doc)]) == 2
-    assert capsys.readouterr().err.strip() == f"taper pk: {message}"
+    assert main(["pk", write(tmp_path, {**DIARIST, **change})]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"taper pk: {message}") and err.count("\n") == 1
 
 
-def test_a_toml_request_is_read_as_toml(fake_contract: list[str], tmp_path: Path) -> None:
+def test_a_toml_request_is_read_as_toml(tmp_path: Path) -> None:
     path = tmp_path / "request.toml"
-    path.write_text('strategy = "fixed"\ncrcl = 60\n')
-    assert main(["pk", str(path), "--patients", "0"]) == 0
-    assert fake_contract == ["parse_plan_request", "make_plan"]
+    path.write_text(
+        'drug = "baclofen"\nstart_date = "2026-12-01"\ntimezone = "Europe/London"\n'
+        'products = ["tab10"]\ncurrent_doses = [{time = "08:00", mg = "10"}]\n'
+        'strategy = {kind = "fixed_mg", step_mg = "5", step_days = 7}\n')
+    assert main(["pk", str(path), "--patients", "0", "-o", str(tmp_path / "out.txt")]) == 0
+    assert "10" in (tmp_path / "out.txt").read_text()
 
 
-def test_standard_input_is_read_for_a_dash(
-    fake_contract: list[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(read=lambda: '{"steps": []}'))
-    assert main(["pk", "-", "--patients", "0", "-o", "/dev/null"]) == 0
-    assert fake_contract == ["plan_from_json"]
+def test_standard_input_is_read_for_a_dash() -> None:
+    result = subprocess.run([sys.executable, "-m", "taper", "pk", "-", "--patients", "0"],
+                            input=json.dumps(DIARIST), capture_output=True, text=True, check=False)
+    assert result.returncode == 0 and "not a measurement" in result.stdout

@@ -5,12 +5,10 @@ from __future__ import annotations
 import argparse
 import decimal
 import json
-import sys
-import tomllib
 from datetime import date
-from pathlib import Path
 from typing import Any
 
+from taper.cli.documents import load_plan, read_text
 from taper.cli.errors import UsageError
 from taper.contract.assessment import decision_json, symptoms_json
 from taper.core.monitoring.checkin import CheckInError, check_doses_against_plan, parse_checkins
@@ -41,15 +39,10 @@ def run(args: argparse.Namespace) -> int:
     today = _today(args.today)
     if args.plan == "-" and args.checkins == "-":
         raise UsageError("--checkins: only one of --plan and --checkins can be standard input")
-    items = read_checkins(_read(args.checkins, "--checkins"))
-    raw_plan = _plan_document(args.plan)
-    drug = raw_plan.get("drug")
-    rules = _rules(drug if isinstance(drug, str) else "", "plan.drug")
-    try:
-        parse_checkins(items, rules, today)  # fail on bad check-ins before building the plan
-    except CheckInError as exc:
-        raise UsageError(str(exc)) from None
-    result = run_assess(_load_plan(raw_plan), items, today)
+    items = read_checkins(read_text(args.checkins, "--checkins")[0])
+    plan = load_plan(args.plan, "--plan").plan
+    _rules(plan.drug_id, "plan.drug")
+    result = run_assess(plan, items, today)
     print(json.dumps(result, indent=2, ensure_ascii=False) if args.format == "json"
           else assessment_table(result))
     return 0
@@ -92,55 +85,12 @@ def _today(text: str) -> date:
         raise UsageError(accepted) from None
 
 
-def _read(path: str, flag: str) -> str:
-    if path == "-":
-        return sys.stdin.read()
-    try:
-        return Path(path).read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{flag}: cannot read {path} ({exc})") from None
-
-
-def _plan_document(path: str) -> dict[str, Any]:
-    text = _read(path, "--plan")
-    try:
-        data = (tomllib.loads(text) if path.endswith(".toml")
-                else json.loads(text, parse_float=decimal.Decimal))
-    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise UsageError(f"plan: not valid JSON or TOML ({exc})") from None
-    if not isinstance(data, dict):
-        raise UsageError("plan: must be an object (a planning request or a plan)")
-    return data
-
-
 def _rules(drug: str, field: str) -> Any:
     try:
         return load_monitoring(drug)
     except KeyError:
         known = ", ".join(monitored_drugs())
         raise UsageError(f"{field}: no monitoring rules for {drug!r}; known: {known}") from None
-
-
-def _load_plan(data: dict[str, Any]) -> Plan:
-    """A plan from its JSON (issue 2 §4), or planned from a request; errors become usage."""
-    if "steps" in data:
-        from taper.contract.errors import ContractError
-        from taper.contract.plan_json import plan_from_json
-
-        try:
-            return plan_from_json(data)
-        except ContractError as exc:
-            raise UsageError(str(exc)) from None
-    if "strategy" in data:
-        from taper.contract.errors import ContractError
-        from taper.contract.request import parse_plan_request
-        from taper.core.planner import PlanError, make_plan
-
-        try:
-            return make_plan(parse_plan_request(data))
-        except (ContractError, PlanError) as exc:
-            raise UsageError(str(exc)) from None
-    raise UsageError('plan: a planning request (with "strategy") or a plan (with "steps")')
 
 
 def assessment_table(result: dict[str, Any]) -> str:

@@ -5,11 +5,17 @@ from __future__ import annotations
 import json
 import sys
 import tomllib
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from taper.cli.errors import UsageError
+
+if TYPE_CHECKING:
+    from taper.core.plan import Plan
+    from taper.core.request import PlanRequest
 
 
 def read_text(path: str, what: str) -> tuple[str, str]:
@@ -19,7 +25,7 @@ def read_text(path: str, what: str) -> tuple[str, str]:
     try:
         return Path(path).read_text("utf-8"), path
     except FileNotFoundError:
-        raise UsageError(f"{what}: no such file {path!r}") from None
+        raise UsageError(f"{what}: cannot read {path!r}: no such file") from None
     except IsADirectoryError:
         raise UsageError(f"{what}: {path!r} is a folder, not a file") from None
     except UnicodeDecodeError:
@@ -56,3 +62,30 @@ def write_output(data: str | bytes, output: str | None) -> None:
         Path(output).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
     except OSError as exc:
         raise UsageError(f"--output: cannot write {output!r} ({exc.strerror})") from None
+
+
+@dataclass(frozen=True)
+class LoadedPlan:
+    """A plan, and the request it was planned from (None when a plan JSON was given)."""
+
+    plan: Plan
+    request: PlanRequest | None
+
+
+def load_plan(path: str, what: str = "REQUEST", today: date | None = None) -> LoadedPlan:
+    """A planning request (planned here) or a plan JSON with "steps"; UsageError if bad."""
+    from taper.contract.errors import ContractError
+    from taper.contract.plan_json import plan_from_json
+    from taper.contract.request import parse_plan_request
+    from taper.core.planner import PlanError, make_plan
+
+    data = read_document(path, what)
+    if not isinstance(data, dict):
+        raise UsageError(f"{what}: must be a JSON object (a planning request or a plan)")
+    try:
+        if "steps" in data and "strategy" not in data:
+            return LoadedPlan(plan_from_json(data), None)
+        request = parse_plan_request(data, today=today)
+        return LoadedPlan(make_plan(request), request)
+    except (ContractError, PlanError) as exc:
+        raise UsageError(str(exc)) from None

@@ -12,11 +12,10 @@ import decimal
 import json
 import math
 import sys
-import tomllib
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from taper.cli.documents import load_plan
 from taper.cli.errors import UsageError
 
 if TYPE_CHECKING:
@@ -62,45 +61,11 @@ def _whole(text: str, flag: str, low: int, high: int) -> int:
     return value
 
 
-def read_document(source: str) -> Mapping[str, Any]:
-    """The request or plan as parsed JSON (exact decimals) or TOML."""
-    try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"REQUEST: cannot read {source!r} ({exc.__class__.__name__})") from exc
-    try:
-        if source.endswith(".toml"):
-            data: Any = tomllib.loads(text)
-        else:
-            data = json.loads(text, parse_float=decimal.Decimal)
-    except (ValueError, tomllib.TOMLDecodeError) as exc:
-        raise UsageError(f"REQUEST: not valid JSON or TOML ({exc})") from exc
-    if not isinstance(data, dict):
-        raise UsageError("REQUEST: must be a JSON object (a request or a plan)")
-    return data
-
-
-def plan_of(data: Mapping[str, Any]) -> tuple[Plan, float | None]:
+def plan_of(path: str) -> tuple[Plan, float | None]:
     """A plan from a plan document or a request (planned here), with the request's CrCl."""
-    from taper.contract.errors import ContractError
-
-    try:
-        if "steps" in data:  # the JSON `taper plan --format json` writes
-            from taper.contract.plan_json import plan_from_json
-
-            return plan_from_json(data), None
-        from taper.contract.request import parse_plan_request
-        from taper.core.planner import PlanError, make_plan
-
-        request = parse_plan_request(data)
-        try:
-            plan = make_plan(request)
-        except PlanError as exc:
-            raise UsageError(str(exc)) from exc
-    except ContractError as exc:
-        raise UsageError(str(exc)) from exc
-    crcl = request.creatinine_clearance_ml_min
-    return plan, None if crcl is None else float(crcl)
+    loaded = load_plan(path)
+    crcl = None if loaded.request is None else loaded.request.creatinine_clearance_ml_min
+    return loaded.plan, None if crcl is None else float(crcl)
 
 
 def knowledge_of(drug_id: str) -> PkKnowledge:
@@ -117,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     crcl = _crcl(args.crcl)
     seed = _whole(args.seed, "--seed", 0, 2**63 - 1)
     patients = _whole(args.patients, "--patients", 0, 100_000)
-    plan, request_crcl = plan_of(read_document(args.request))
+    plan, request_crcl = plan_of(args.request)
     knowledge = knowledge_of(plan.drug_id)
     try:
         params = knowledge.parameters(args.model)

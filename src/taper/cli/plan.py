@@ -7,7 +7,7 @@ import json
 from datetime import date
 from fractions import Fraction
 
-from taper.cli.documents import read_document, write_output
+from taper.cli.documents import load_plan, write_output
 from taper.cli.errors import UsageError
 from taper.core.amounts import decimal_str, rounded_str
 from taper.core.plan import Plan
@@ -34,24 +34,8 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
                         help="refill period for the pharmacy summary (default 28)")
 
 
-def load_plan(path: str, today: date | None = None) -> Plan:
-    """Read a request (or a plan JSON with "steps") and return the plan; UsageError if bad."""
-    from taper.contract.errors import ContractError
-    from taper.contract.plan_json import plan_from_json
-    from taper.contract.request import parse_plan_request
-    from taper.core.planner import PlanError, make_plan
-
-    data = read_document(path)
-    try:
-        if isinstance(data, dict) and "steps" in data and "strategy" not in data:
-            return plan_from_json(data)
-        return make_plan(parse_plan_request(data, today=today))
-    except (ContractError, PlanError) as exc:
-        raise UsageError(str(exc)) from None
-
-
 def run(args: argparse.Namespace) -> int:
-    plan = load_plan(args.request, today=date.today())  # noqa: DTZ011 (the CLI is where the clock is read)
+    plan = load_plan(args.request, today=date.today()).plan  # noqa: DTZ011 (the CLI is where the clock is read)
     if args.format == "json":
         from taper.contract.plan_json import plan_to_json
 

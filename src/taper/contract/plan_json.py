@@ -119,7 +119,7 @@ def plan_from_json(data: Any) -> Plan:
     return Plan(
         drug_id=str(_get(data, "drug", "")),
         direction="titrate" if data.get("direction") == "titrate" else "taper",
-        start_date=_date(data.get("start_date") or steps[0].start_date.isoformat(), "start_date"),
+        start_date=_date(_get(data, "start_date", ""), "start_date"),
         timezone=str(data.get("timezone", "UTC")),
         baseline=tuple(_scheduled(d, f"baseline[{j}]", by_id)
                        for j, d in enumerate(data.get("baseline", []))),
