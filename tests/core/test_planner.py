@@ -165,3 +165,10 @@ def test_second_drug_plans_from_its_own_data() -> None:
     p = plan({"08:00": 5, "20:00": 5}, (Solid("d2", F(2), 2), Solid("d5", F(5), 2)),
              FixedMgStrategy(F(1), 14), drug="diazepam")
     assert p.drug_id == "diazepam" and p.steps[-1].daily_mg <= 1
+
+
+@pytest.mark.hazard("HZ-004")
+def test_titration_never_passes_a_target_the_products_cannot_make() -> None:
+    p = plan({"08:00": 0, "14:00": 0, "20:00": 0}, (TAB10,), TitrateStrategy(F(62)))
+    assert [s.daily_mg for s in p.steps] == [15, 30, 45, 60]
+    assert "target_not_makeable" in {w.code for w in p.warnings}

@@ -148,3 +148,33 @@ def datetime_at(day: date, clock: time, zone: ZoneInfo):
     from datetime import datetime
 
     return datetime.combine(day, clock, tzinfo=zone)
+
+
+@st.composite
+def titrations(draw: st.DrawFn) -> tuple[Plan, F]:
+    from taper.core.strategies import TitrateStrategy
+
+    goal = F(draw(st.integers(5, 80)))
+    request = PlanRequest(
+        drug=BACLOFEN,
+        regimen=Regimen(tuple(DoseTime(t, F(0)) for t in draw(times)), date(2027, 3, 1), "UTC"),
+        products=draw(product_sets),
+        strategy=TitrateStrategy(goal),
+    )
+    try:
+        return make_plan(request), goal
+    except PlanError as exc:
+        assert exc.field == "products", exc
+        return draw(st.nothing())
+
+
+@pytest.mark.hazard("HZ-004")
+@PROPERTY
+@given(titrations())
+def test_titration_rises_and_never_passes_the_goal(case: tuple[Plan, F]) -> None:
+    plan, goal = case
+    previous = F(0)
+    for step in plan.steps:
+        assert previous < step.daily_mg <= goal <= BACLOFEN.max_daily.mg
+        assert sum(d.composition.mg for d in step.doses) == step.daily_mg
+        previous = step.daily_mg

@@ -32,12 +32,6 @@ class AmountSets:
     def mg(self, index: int) -> Fraction:
         return index * self.grain
 
-    def day_totals_between(self, low: Fraction, high: Fraction) -> list[Fraction]:
-        """Makeable daily totals t with low <= t < high, ascending."""
-        first = max(0, _ceil(low / self.grain))
-        last = min(self.size, _ceil(high / self.grain) - 1)
-        return [self.mg(n) for n in range(first, last + 1) if self.per_day >> n & 1]
-
     def highest_day_total_below(self, high: Fraction, at_most: Fraction) -> Fraction | None:
         """The largest makeable daily total t with t < high and t <= at_most."""
         top = min(_ceil(high / self.grain) - 1, int(at_most / self.grain), self.size)

@@ -301,14 +301,25 @@ def _titrate(
         else:
             target = prev + increment * k
         target = min(target, goal)
-        above = sets.day_totals_between(prev + sets.grain, min(target, ceiling) + sets.grain)
-        realised = above[-1] if above else sets.lowest_day_total_from(prev + sets.grain,
-                                                                     ceiling + sets.grain)
+        # The largest makeable total up to this step's target; if the products cannot make
+        # one, the next makeable total above, but never above the prescriber's goal.
+        top = min(target, ceiling)
+        realised = sets.highest_day_total_below(top + sets.grain, top)
+        if realised is None or realised <= prev:
+            realised = sets.lowest_day_total_from(prev + sets.grain, min(goal, ceiling) + sets.grain)
+            if realised is not None and realised > min(goal, ceiling):
+                realised = None  # the grid's next total lies beyond the goal or the ceiling
         if realised is None:
-            raise PlanError("products", (
-                f"these products cannot make a daily dose above {mg(prev)} and at most "
-                f"{mg(ceiling)}"
+            if prev == 0:
+                raise PlanError("products", (
+                    f"these products cannot make any daily dose up to {mg(min(goal, ceiling))}"))
+            state.warnings.append(PlanWarning(
+                "target_not_makeable",
+                f"These products cannot make a daily dose between {mg(prev)} and the target of "
+                f"{mg(goal)}; the plan stays at {mg(prev)}.",
+                step=number - 1,
             ))
+            return None
         _add_step(request, sets, order, state, number, realised, target, days, falling=False)
         if target == goal or realised >= goal:
             return None
