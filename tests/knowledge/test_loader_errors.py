@@ -39,6 +39,18 @@ def _checked_as_text(d: dict[str, Any]) -> None:
     d["higher_ceilings"][0]["checked"] = "yesterday"
 
 
+def _no_maximum(d: dict[str, Any]) -> None:
+    del d["max_daily"]
+
+
+def _no_strength(d: dict[str, Any]) -> None:
+    del d["products"][0]["strength_mg"]
+
+
+def _thirds(d: dict[str, Any]) -> None:
+    d["products"][1]["divisible_into"] = 3
+
+
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
@@ -48,6 +60,9 @@ def _checked_as_text(d: dict[str, Any]) -> None:
         (_float_strength, "bad.toml: products[2].strength_mg: must be an exact number"),
         (_unknown_form, "bad.toml: products[0].form: must be tablet, capsule, packet or liquid"),
         (_checked_as_text, "bad.toml: higher_ceilings[0].checked: must be a TOML date"),
+        (_no_maximum, "bad.toml: max_daily: required"),
+        (_no_strength, "bad.toml: products[0].strength_mg: required"),
+        (_thirds, "bad.toml: products[1]: divisible_into must be 1, 2 or 4"),
     ],
 )
 def test_malformed_data_names_file_and_field(edit: Edit, message: str) -> None:

@@ -82,6 +82,17 @@ def _amount(value: Any, where: str) -> Fraction:
 
 
 def _product(table: dict[str, Any], where: str) -> Product:
+    try:
+        return _product_fields(table, where)
+    except KeyError as exc:
+        raise KnowledgeError(f"{where}.{exc.args[0]}: required") from None
+    except ValueError as exc:  # the product types' own checks: "divisible_into must be 1, 2 or 4"
+        if isinstance(exc, KnowledgeError):
+            raise
+        raise KnowledgeError(f"{where}: {exc}") from None
+
+
+def _product_fields(table: dict[str, Any], where: str) -> Product:
     form = table.get("form")
     if form == "liquid":
         max_ml = table.get("max_volume_ml")
@@ -105,6 +116,11 @@ def _product(table: dict[str, Any], where: str) -> Product:
 
 
 def _parse(data: dict[str, Any], name: str) -> DrugKnowledge:
+    def required(key: str) -> Any:
+        if key not in data:
+            raise KnowledgeError(f"{name}: {key}: required")
+        return data[key]
+
     sources = {
         key: Source(key, str(v["title"]), str(v.get("url", "")), str(v.get("note", "")))
         for key, v in data.get("sources", {}).items()
@@ -117,10 +133,10 @@ def _parse(data: dict[str, Any], name: str) -> DrugKnowledge:
         return f
 
     max_daily = SourcedAmount(
-        _amount(data["max_daily"]["mg"], f"{name}: max_daily.mg"),
-        fact(data["max_daily"], "maximum daily dose", "max_daily"),
+        _amount(required("max_daily")["mg"], f"{name}: max_daily.mg"),
+        fact(required("max_daily"), "maximum daily dose", "max_daily"),
     )
-    final = data["final_step_max_daily"]
+    final = required("final_step_max_daily")
     final_step = SourcedAmount(
         _amount(final["mg"], f"{name}: final_step_max_daily.mg"),
         fact(final, "largest daily dose to stop from", "final_step_max_daily"),
@@ -153,8 +169,8 @@ def _parse(data: dict[str, Any], name: str) -> DrugKnowledge:
     for key, section in sections.items():
         _collect_section_facts(section, key, name, fact)
     return DrugKnowledge(
-        id=str(data["id"]),
-        name=str(data["name"]),
+        id=str(required("id")),
+        name=str(required("name")),
         max_daily=max_daily,
         final_step_max_daily=final_step,
         titration=titration,
