@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pytest
 from export_plans import SOL1, TAB10_WHOLE, diarist_plan
 
 from taper.core.knowledge import DrugKnowledge
+from taper.core.monitoring.checkin import CheckIn, parse_checkins
+from taper.core.monitoring.rulebook import MonitoringRules
 from taper.core.plan import Plan
 from taper.exports.options import ExportOptions
 from taper.knowledge import load_drug
+from taper.knowledge.monitoring import load_monitoring
+
+TODAY = date(2026, 12, 20)  # the tests' check-ins are of the diarist's first steps
 
 
 @pytest.fixture
@@ -38,3 +45,18 @@ def baclofen() -> DrugKnowledge:
 @pytest.fixture
 def options() -> ExportOptions:
     return ExportOptions(generated_on=date(2026, 11, 23))
+
+
+@pytest.fixture
+def rules() -> MonitoringRules:
+    return load_monitoring("baclofen")
+
+
+@pytest.fixture
+def checkins(rules) -> Callable[..., tuple[CheckIn, ...]]:
+    """Check-ins from plain dicts, parsed and validated as `taper assess` does."""
+
+    def parse(*items: dict[str, Any]) -> tuple[CheckIn, ...]:
+        return parse_checkins(list(items), rules, TODAY)
+
+    return parse

@@ -9,13 +9,15 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from datetime import time
 
 from taper.core.amounts import decimal_str
 from taper.core.knowledge import DrugKnowledge
+from taper.core.monitoring.checkin import CheckIn, effective, scheduled_times
+from taper.core.monitoring.symptoms import Symptom
 from taper.core.plan import Plan
-from taper.exports.checkin import SYMPTOM_DOMAINS, CheckIn, as_checkin
 from taper.exports.options import ExportOptions
+from taper.exports.readings import celsius_text, check_catalogue, times_text
 from taper.exports.schedule import dose_rows
 from taper.exports.words import dose_words
 
@@ -23,10 +25,10 @@ SCHEDULE_COLUMNS = (
     "date", "time", "timezone", "step", "dose_mg", "pieces", "pieces_mg", "daily_mg",
     "plan_version", "approval",
 )  # fmt: skip
-JOURNAL_COLUMNS = (
-    "date", "recorded_at",
-    *(f"symptoms_{d}_0_3" for d in SYMPTOM_DOMAINS),
-    "spasticity_0_10", "sleep_quality_0_10", "temperature_c", "heart_rate_bpm",
+# The journal's columns around one `<symptom id>_0_3` column per catalogue symptom.
+JOURNAL_COLUMNS_BEFORE = ("date",)
+JOURNAL_COLUMNS_AFTER = (
+    "spasticity_0_10", "sleep_quality_0_10", "temperature_c", "heart_rate",
     "doses_taken", "doses_planned", "note",
 )  # fmt: skip
 # A cell starting with one of these is run as a formula by spreadsheet programs (CSV
@@ -54,30 +56,48 @@ def render(plan: Plan, drug: DrugKnowledge, options: ExportOptions) -> bytes:
     return _write(SCHEDULE_COLUMNS, rows)
 
 
-def journal_csv(checkins: Iterable[CheckIn | Mapping[str, Any]]) -> bytes:
-    """The journal: one row per check-in, in the order given; empty cells for no answer."""
+def journal_columns(symptoms: Sequence[Symptom]) -> tuple[str, ...]:
+    """The journal's header: the catalogue's symptoms in catalogue order, 0-3 each."""
+    return (*JOURNAL_COLUMNS_BEFORE, *(f"{s.id}_0_3" for s in symptoms), *JOURNAL_COLUMNS_AFTER)
+
+
+def journal_csv(
+    checkins: Iterable[CheckIn], symptoms: Sequence[Symptom], plan: Plan | None = None
+) -> bytes:
+    """The journal: one row per date (amendments applied, `effective`), sorted by date.
+
+    An empty cell is no answer: a symptom not reported (it counts as none), a scale or
+    vital not taken, doses not recorded; "none" is doses recorded and none taken.
+    `doses_planned` are the plan's dose times that day when a plan is given (empty
+    otherwise). ValueError for a reported symptom not in the catalogue.
+    """
     rows = []
-    for value in checkins:
-        c = as_checkin(value)
+    for c in effective(checkins):
+        check_catalogue(c, symptoms)
         row: dict[str, object] = {
-            "date": c.day.isoformat(),
-            "recorded_at": c.recorded_at.isoformat() if c.recorded_at else "",
+            "date": c.date.isoformat(),
             "spasticity_0_10": _cell(c.spasticity),
             "sleep_quality_0_10": _cell(c.sleep_quality),
-            "temperature_c": _cell(c.temperature_c),
-            "heart_rate_bpm": _cell(c.heart_rate_bpm),
-            "doses_taken": _cell(c.doses_taken),
-            "doses_planned": _cell(c.doses_planned),
+            "temperature_c": "" if c.temperature_c is None else celsius_text(c.temperature_c),
+            "heart_rate": _cell(c.heart_rate),
+            "doses_taken": _times(c.doses_taken),
+            "doses_planned": "" if plan is None else _times(scheduled_times(plan, c.date)),
             "note": _text(c.note),
         }
-        for domain in SYMPTOM_DOMAINS:
-            row[f"symptoms_{domain}_0_3"] = _cell(c.symptoms.get(domain))
+        for s in symptoms:
+            row[f"{s.id}_0_3"] = _cell(c.symptoms.get(s.id))
         rows.append(row)
-    return _write(JOURNAL_COLUMNS, rows)
+    return _write(journal_columns(symptoms), rows)
 
 
 def _cell(value: object) -> str:
     return "" if value is None else str(value)
+
+
+def _times(times: Sequence[time] | None) -> str:
+    if times is None:
+        return ""
+    return times_text(times) if times else "none"
 
 
 def _text(value: str) -> str:

@@ -2,8 +2,9 @@
 
 The Bundle holds the Patient, the Medication (RxNorm-coded only where the knowledge base
 holds a verified code), a CarePlan, the MedicationRequest based on it with one Dosage per
-step and dose time, and the daily check-in Questionnaire. An unreviewed plan is a draft
-proposal, never an active order.
+step and dose time, and the daily check-in Questionnaire built from the drug's symptom
+catalogue (for a drug with monitoring rules). An unreviewed plan is a draft proposal,
+never an active order.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from taper.exports.fhir.dosage import dosages, steps_from_dosages
 from taper.exports.fhir.ids import RXNORM, stable_uuid, to_json, urn
 from taper.exports.fhir.questionnaire import observations, questionnaire, questionnaire_response
 from taper.exports.options import ExportOptions, plan_key
+from taper.knowledge.monitoring import load_monitoring, monitored_drugs
 
 __all__ = [
     "FhirError", "bundle", "observations", "questionnaire", "questionnaire_response",
@@ -91,7 +93,9 @@ def bundle(plan: Plan, drug: DrugKnowledge, options: ExportOptions) -> dict[str,
         "id": ids["medication"],
         "code": medication_code(drug),
     }
-    entries = [patient, medication, careplan, request, questionnaire()]
+    entries = [patient, medication, careplan, request]
+    if drug.id in monitored_drugs():
+        entries.append(questionnaire(load_monitoring(drug.id).symptoms))
     return {
         "resourceType": "Bundle",
         "id": stable_uuid(key, "bundle", options.plan_version),

@@ -1,21 +1,24 @@
-"""The daily check-in as FHIR: a Questionnaire, and builders for a recorded check-in's
-QuestionnaireResponse and vital-sign Observations (SPEC M1, X3).
+"""The daily check-in as FHIR: a Questionnaire built from the drug's symptom catalogue,
+and builders for a recorded check-in's QuestionnaireResponse and vital-sign Observations
+(SPEC M1, X3).
 
-The builders take plain `CheckIn` data, so the web app can call them for check-ins it
-has stored; nothing here reads a database or the clock.
+Check-ins are the monitoring `CheckIn` (from `parse_checkins`); the catalogue is the
+drug's `MonitoringRules.symptoms`. Nothing here reads a database or the clock.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from taper.exports.checkin import SEVERITY, SYMPTOM_DOMAINS, CheckIn, as_checkin
+from taper.core.monitoring.checkin import CheckIn
+from taper.core.monitoring.symptoms import DOMAINS, Symptom
 from taper.exports.fhir.ids import LOINC, UCUM, stable_uuid
+from taper.exports.readings import SEVERITY, celsius_text, check_catalogue
 
 QUESTIONNAIRE_URL = "urn:taper:questionnaire:daily-check-in"
-QUESTIONNAIRE_VERSION = "1"
+QUESTIONNAIRE_VERSION = "2"  # 2: one item per catalogue symptom, dose times
 SEVERITY_SYSTEM = "urn:taper:codesystem:symptom-severity"
 VITAL_SIGNS = {
     "system": "http://terminology.hl7.org/CodeSystem/observation-category",
@@ -26,10 +29,10 @@ VITAL_SIGNS = {
 BODY_TEMPERATURE = {"system": LOINC, "code": "8310-5", "display": "Body temperature"}
 HEART_RATE = {"system": LOINC, "code": "8867-4", "display": "Heart rate"}
 _DOMAIN_TEXT = {
-    "physical": "Body: tremor, muscle spasms, fast heart, sweating, nausea, headache, dizziness",
-    "psychological": "Mood: anxiety, agitation, low mood, confusion, seeing or hearing things",
-    "cognitive": "Thinking: memory, concentration",
-    "sleep": "Sleep: poor sleep, vivid dreams, nightmares",
+    "physical": "Body",
+    "psychological": "Mood and feelings",
+    "cognitive": "Thinking",
+    "sleep": "Sleep",
 }
 
 
@@ -41,12 +44,20 @@ def _range(low: int, high: int) -> list[dict[str, Any]]:
     ]
 
 
-def questionnaire() -> dict[str, Any]:
-    """The daily check-in form: symptoms 0–3 by domain, scales 0–10, vitals, doses, notes."""
-    severity = [
-        {"valueCoding": {"system": SEVERITY_SYSTEM, "code": str(i), "display": word}}
-        for i, word in enumerate(SEVERITY)
-    ]
+def _severity(level: int) -> dict[str, Any]:
+    return {"valueCoding": {"system": SEVERITY_SYSTEM, "code": str(level), "display": SEVERITY[level]}}
+
+
+def _by_domain(symptoms: Sequence[Symptom]) -> list[tuple[str, list[Symptom]]]:
+    """The domains that have symptoms, in SPEC order; symptoms in catalogue order."""
+    grouped = [(d, [s for s in symptoms if s.domain == d]) for d in DOMAINS]
+    return [(d, found) for d, found in grouped if found]
+
+
+def questionnaire(symptoms: Sequence[Symptom]) -> dict[str, Any]:
+    """The daily check-in form: a group per domain with one 0–3 choice per catalogue
+    symptom (in the patient's words), scales 0–10, vitals, doses taken, notes."""
+    options = [_severity(level) for level in range(len(SEVERITY))]
     return {
         "resourceType": "Questionnaire",
         "id": stable_uuid(QUESTIONNAIRE_URL, QUESTIONNAIRE_VERSION),
@@ -63,12 +74,20 @@ def questionnaire() -> dict[str, Any]:
                 "text": "How strong were these today? 0 none, 1 mild, 2 moderate, 3 severe",
                 "item": [
                     {
-                        "linkId": f"symptoms.{d}",
-                        "type": "choice",
-                        "text": _DOMAIN_TEXT[d],
-                        "answerOption": severity,
+                        "linkId": f"symptoms.{domain}",
+                        "type": "group",
+                        "text": _DOMAIN_TEXT[domain],
+                        "item": [
+                            {
+                                "linkId": f"symptom.{s.id}",
+                                "type": "choice",
+                                "text": s.wording,
+                                "answerOption": options,
+                            }
+                            for s in found
+                        ],
                     }
-                    for d in SYMPTOM_DOMAINS
+                    for domain, found in _by_domain(symptoms)
                 ],
             },
             {
@@ -96,83 +115,102 @@ def questionnaire() -> dict[str, Any]:
                 "code": [HEART_RATE],
             },
             {"linkId": "doses-taken", "type": "integer", "text": "How many doses did you take?"},
+            {
+                "linkId": "doses-taken.times",
+                "type": "time",
+                "text": "At which dose times?",
+                "repeats": True,
+                "enableWhen": [
+                    {"question": "doses-taken", "operator": ">", "answerInteger": 0}
+                ],
+            },
             {"linkId": "note", "type": "text", "text": "Anything else?"},
         ],
     }
 
 
-def _when(c: CheckIn) -> str:
-    return c.recorded_at.isoformat() if c.recorded_at else c.day.isoformat()
+def _response_id(c: CheckIn, patient: str) -> str:
+    return stable_uuid(patient, c.date, "check-in")
 
 
-def questionnaire_response(checkin: CheckIn | Mapping[str, Any], *, patient: str) -> dict[str, Any]:
-    """A recorded check-in as a QuestionnaireResponse; `patient` is a Patient reference."""
-    c = as_checkin(checkin)
+def questionnaire_response(
+    checkin: CheckIn, symptoms: Sequence[Symptom], *, patient: str
+) -> dict[str, Any]:
+    """A recorded check-in as a QuestionnaireResponse; `patient` is a Patient reference.
+
+    Pass one check-in per date (`effective`): the id is derived from patient and date.
+    Only the symptoms the check-in reports are answered (one not reported counts as none).
+    ValueError for a reported symptom not in the catalogue.
+    """
+    c = checkin
+    check_catalogue(c, symptoms)
     items: list[dict[str, Any]] = []
-    symptoms = [
+    domains = [
         {
-            "linkId": f"symptoms.{d}",
-            "answer": [
-                {
-                    "valueCoding": {
-                        "system": SEVERITY_SYSTEM,
-                        "code": str(c.symptoms[d]),
-                        "display": SEVERITY[c.symptoms[d]],
-                    }
-                }
+            "linkId": f"symptoms.{domain}",
+            "item": [
+                {"linkId": f"symptom.{s.id}", "answer": [_severity(c.symptoms[s.id])]}
+                for s in found
+                if s.id in c.symptoms
             ],
         }
-        for d in SYMPTOM_DOMAINS
-        if d in c.symptoms
+        for domain, found in _by_domain(symptoms)
     ]
-    if symptoms:
-        items.append({"linkId": "symptoms", "item": symptoms})
+    answered = [d for d in domains if d["item"]]
+    if answered:
+        items.append({"linkId": "symptoms", "item": answered})
+    temperature = None if c.temperature_c is None else Decimal(celsius_text(c.temperature_c))
+    doses = None if c.doses_taken is None else len(c.doses_taken)
     for link, value, kind in (
         ("spasticity", c.spasticity, "valueInteger"),
         ("sleep-quality", c.sleep_quality, "valueInteger"),
-        ("temperature", c.temperature_c, "valueDecimal"),
-        ("heart-rate", c.heart_rate_bpm, "valueInteger"),
-        ("doses-taken", c.doses_taken, "valueInteger"),
-        ("note", c.note or None, "valueString"),
+        ("temperature", temperature, "valueDecimal"),
+        ("heart-rate", c.heart_rate, "valueInteger"),
+        ("doses-taken", doses, "valueInteger"),
     ):
         if value is not None:
             items.append({"linkId": link, "answer": [{kind: value}]})
+    if c.doses_taken:
+        times = [{"valueTime": t.strftime("%H:%M:%S")} for t in c.doses_taken]
+        items.append({"linkId": "doses-taken.times", "answer": times})
+    if c.note:
+        items.append({"linkId": "note", "answer": [{"valueString": c.note}]})
     return {
         "resourceType": "QuestionnaireResponse",
-        "id": stable_uuid(patient, c.day, "check-in"),
+        "id": _response_id(c, patient),
         "questionnaire": f"{QUESTIONNAIRE_URL}|{QUESTIONNAIRE_VERSION}",
         "status": "completed",
         "subject": {"reference": patient},
-        "authored": _when(c),
+        "authored": c.date.isoformat(),
         "item": items,
     }
 
 
-def observations(checkin: CheckIn | Mapping[str, Any], *, patient: str) -> list[dict[str, Any]]:
+def observations(checkin: CheckIn, *, patient: str) -> list[dict[str, Any]]:
     """Body temperature (°C) and heart rate (/min) Observations, for those recorded."""
-    c = as_checkin(checkin)
+    c = checkin
     found = []
-    response = f"QuestionnaireResponse/{stable_uuid(patient, c.day, 'check-in')}"
+    response = f"QuestionnaireResponse/{_response_id(c, patient)}"
     for code, value, unit, ucum in (
-        (BODY_TEMPERATURE, c.temperature_c, "°C", "Cel"),
         (
-            HEART_RATE,
-            None if c.heart_rate_bpm is None else Decimal(c.heart_rate_bpm),
-            "/min",
-            "/min",
+            BODY_TEMPERATURE,
+            None if c.temperature_c is None else Decimal(celsius_text(c.temperature_c)),
+            "°C",
+            "Cel",
         ),
+        (HEART_RATE, None if c.heart_rate is None else Decimal(c.heart_rate), "/min", "/min"),
     ):
         if value is None:
             continue
         found.append(
             {
                 "resourceType": "Observation",
-                "id": stable_uuid(patient, c.day, code["code"]),
+                "id": stable_uuid(patient, c.date, code["code"]),
                 "status": "final",
                 "category": [{"coding": [VITAL_SIGNS]}],
                 "code": {"coding": [code], "text": code["display"]},
                 "subject": {"reference": patient},
-                "effectiveDateTime": _when(c),
+                "effectiveDateTime": c.date.isoformat(),
                 "valueQuantity": {"value": value, "unit": unit, "system": UCUM, "code": ucum},
                 "derivedFrom": [{"reference": response}],
             }
