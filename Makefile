@@ -6,13 +6,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test check bench clean install
+.PHONY: run test check bench clean install system-deps
 
 run: $(STAMP)
 	$(BIN)/taper plan examples/diarist.json
 
-test: $(STAMP) /usr/bin/pdftotext
+# The whole suite twice: on SQLite (the default), then on a throwaway PostgreSQL server.
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q
+	scripts/with-postgres $(BIN)/python -m pytest -q
 
 check: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -29,9 +31,9 @@ $(BIN)/python:
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-venv && \
 	  $(PYTHON) -m venv $(VENV); }
 
-# The PDF tests read the reports back with poppler's pdftotext and pdftoppm.
-/usr/bin/pdftotext:
-	apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y poppler-utils
+# Debian packages the tests need (poppler-utils, chromium, postgresql), only if missing.
+system-deps:
+	scripts/system-deps
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q --upgrade pip
