@@ -79,8 +79,10 @@ def _best_spread(
     sets: AmountSets,
 ) -> Allocation | None:
     # Work in whole grains: combinations come out sorted, so combo[i] goes to order[i].
+    # Previous amounts in whole grains; one off the grid (a regimen the products cannot make)
+    # is rounded so that the integer comparison below gives the same answer.
     before = None if not previous else [
-        previous.get(t, Fraction(0)) / sets.grain for t in order]
+        _floor_or_ceil(previous.get(t, Fraction(0)) / sets.grain, falling) for t in order]
     best: tuple[int, ...] | None = None
     best_key: tuple[int, int, int] | None = None
     for combo in combinations_with_replacement(candidates, len(order)):
@@ -96,6 +98,11 @@ def _best_spread(
         if best_key is None or key < best_key:
             best, best_key = combo, key
     return None if best is None else _assign(best, order, sets)
+
+
+def _floor_or_ceil(value: Fraction, floor: bool) -> int:
+    # v > x  <=>  v > floor(x), and v < x  <=>  v < ceil(x), for an integer v.
+    return value.numerator // value.denominator if floor else -(-value.numerator // value.denominator)
 
 
 def _greedy(grains: int, order: Sequence[time], sets: AmountSets) -> Allocation:
