@@ -11,7 +11,7 @@ os.environ.setdefault("TAPER_SECRET_KEY", "test-only-" + "k9Xq" * 15)
 os.environ.pop("TAPER_DEBUG", None)
 os.environ.pop("TAPER_DEMO", None)
 
-from taper.web.settings import *  # noqa: E402, F403
+from taper.web.settings import *  # noqa: F403
 
 SECURE_SSL_REDIRECT = False  # the test client speaks plain http
 # Argon2 is first in production (tests/web/test_settings.py checks it); MD5 keeps tests fast.
