@@ -56,6 +56,7 @@ def patient(doctor: User, email: str = "sam@example.org", name: str = "Sam Patel
                                             timezone=timezone)
     if password is not None:
         services.accept_invitation(token=token, password=password)
+        person.user.refresh_from_db()  # the password (and so the session hash) changed
     return person
 
 
