@@ -60,6 +60,7 @@ def test_a_second_checkin_for_a_date_amends_and_the_first_is_kept(cast: Cast) ->
         "first", "second"]
 
 
+@pytest.mark.hazard("HZ-084")
 @pytest.mark.parametrize(("data", "field"), [
     ({"symptoms": {"anxiety": 4}}, "symptoms.anxiety"),
     ({"symptoms": {"boredom": 1}}, "symptoms.boredom"),

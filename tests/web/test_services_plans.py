@@ -11,6 +11,7 @@ from tests.web import factories
 from tests.web.conftest import Cast
 
 
+@pytest.mark.hazard("HZ-084")
 @pytest.mark.parametrize(("change", "field"), [
     ({"strategy": {"kind": "fixed_mg", "step_mg": "5"}}, "strategy.step_days"),
     ({"products": [{"id": "tab20", "form": "tablet", "strength_mg": "20", "divisible_into": 3}]},
