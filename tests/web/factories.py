@@ -6,39 +6,19 @@ as the pages. Dates are relative to `today` so a plan is always in force when as
 
 from __future__ import annotations
 
-import copy
 from datetime import date, timedelta
 from typing import Any
 
-from taper.web.clinic import services
+from taper.web.clinic import demo, services
 from taper.web.clinic.engine import local_today
 from taper.web.clinic.models import Patient, PlanVersion, User
 
 PASSWORD = "tapering-slowly-2026"  # passes the password validators; tests only
 
-DIARIST: dict[str, Any] = {
-    "drug": "baclofen",
-    "start_date": "2026-12-01",
-    "timezone": "America/New_York",
-    "current_doses": [{"time": "08:00", "mg": "20"}, {"time": "14:00", "mg": "20"},
-                      {"time": "20:00", "mg": "20"}],
-    "products": [
-        {"id": "tab20", "form": "tablet", "strength_mg": "20", "divisible_into": 4,
-         "label": "20 mg tablet, cut in quarters"},
-        {"id": "tab5", "form": "tablet", "strength_mg": "5", "divisible_into": 1,
-         "label": "5 mg tablet, unscored"},
-    ],
-    "strategy": {"kind": "fixed_mg", "step_mg": "5", "step_days": 5},
-    "reduce_order": ["14:00", "08:00", "20:00"],
-}
-
 
 def diarist_request(start: date, timezone: str = "America/New_York") -> dict[str, Any]:
     """The forum diarist's taper (60 mg a day, 5 mg less every 5 days) from `start`."""
-    data = copy.deepcopy(DIARIST)
-    data["start_date"] = start.isoformat()
-    data["timezone"] = timezone
-    return data
+    return demo.diarist_request(start, timezone)
 
 
 def clinician(email: str = "dr.reyes@example.org") -> User:
