@@ -16,7 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def taper(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TAPER_", "DJANGO_"))}
+    """The real command in a fresh process, on its own SQLite in tmp_path (never DATABASE_URL)."""
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("TAPER_", "DJANGO_", "DATABASE_URL"))}
     clean.update({"PYTHONPATH": str(ROOT / "src"), "TAPER_DATA_DIR": str(tmp_path / "data"),
                   "TAPER_DEBUG": "1", **env})
     return subprocess.run([sys.executable, "-m", "taper", *args], env=clean, capture_output=True,

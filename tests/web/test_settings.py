@@ -63,7 +63,8 @@ def test_there_are_no_model_changes_without_a_migration(db: None) -> None:
 
 
 def _django(args: list[str], env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TAPER_", "DJANGO_"))}
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("TAPER_", "DJANGO_", "DATABASE_URL"))}
     clean.update(PYTHONPATH=str(ROOT / "src"), TAPER_DATA_DIR=str(tmp_path), **env)
     return subprocess.run([sys.executable, "-m", "taper.web.manage", *args], env=clean,
                           capture_output=True, text=True, timeout=120)
