@@ -35,6 +35,7 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "plan_detail#draft": ("get", "draft", (200, 404, 404, 404, 403, LOGIN)),
     "plan_approve": ("get", "draft", (200, 404, 403, 403, 403, LOGIN)),
     "plan_activate": ("post", "plan", (302, 404, 404, 404, 403, LOGIN)),
+    "plan_complete": ("post", "plan", (302, 404, 404, 404, 403, LOGIN)),
     "plan_change": ("get", "plan", (200, 404, 404, 404, 403, LOGIN)),
     "plan_stop": ("get", "plan", (200, 404, 404, 404, 403, LOGIN)),
     "today": ("get", "", (403, 403, 200, 200, 403, LOGIN)),

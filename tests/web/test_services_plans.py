@@ -96,3 +96,12 @@ def test_a_second_plan_cannot_start_while_one_is_active(cast: Cast) -> None:
     services.approve_plan(version=other, clinician=cast.clinician)
     with pytest.raises(services.ServiceError, match="another plan is active"):
         services.activate(version=other, actor=cast.clinician)
+
+
+def test_a_plan_is_completed_only_once_its_last_dose_has_passed(cast: Cast) -> None:
+    with pytest.raises(services.ServiceError, match="last dose has passed"):
+        services.complete_plan(version=cast.plan, actor=cast.clinician)
+    stop = factories.date.fromisoformat(cast.plan.plan_json["stop_date"])
+    services.complete_plan(version=cast.plan, actor=cast.clinician, today=stop)
+    cast.plan.refresh_from_db()
+    assert cast.plan.status == Status.COMPLETED and cast.plan.events.last().kind == "completed"

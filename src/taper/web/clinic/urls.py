@@ -20,6 +20,7 @@ urlpatterns = [
     path("plans/<int:version_id>/approve/", plans.plan_approve, name="plan_approve"),
     path("plans/<int:version_id>/activate/", plans.plan_activate, name="plan_activate"),
     path("plans/<int:version_id>/change/", plans.plan_change, name="plan_change"),
+    path("plans/<int:version_id>/complete/", plans.plan_complete, name="plan_complete"),
     path("plans/<int:version_id>/stop/", plans.plan_stop, name="plan_stop"),
     path("today/", patient.today, name="today"),
     path("today/taken/", patient.dose_taken, name="dose_taken"),

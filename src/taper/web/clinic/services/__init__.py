@@ -16,6 +16,7 @@ from taper.web.clinic.services.plans import (
     activate,
     approve_plan,
     change_plan,
+    complete_plan,
     create_plan_draft,
     preview_plan,
     stop_plan,
@@ -23,6 +24,6 @@ from taper.web.clinic.services.plans import (
 
 __all__ = [
     "ServiceError", "accept_invitation", "activate", "add_user", "approve_plan", "change_plan",
-    "create_patient", "create_plan_draft", "find_invitation", "invite", "mark_dose_taken",
+    "complete_plan", "create_patient", "create_plan_draft", "find_invitation", "invite", "mark_dose_taken",
     "preview_plan", "record_checkin", "self_register", "stop_plan",
 ]

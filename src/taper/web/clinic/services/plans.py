@@ -146,6 +146,23 @@ def stop_plan(*, version: PlanVersion, actor: User, reason: str) -> PlanVersion:
     return version
 
 
+@transaction.atomic
+def complete_plan(*, version: PlanVersion, actor: User, today: date | None = None) -> PlanVersion:
+    """Mark an active plan completed once its stop date has come."""
+    version = PlanVersion.objects.select_for_update().get(pk=version.pk)
+    patient = version.plan.patient
+    if not may_author(actor, patient):
+        raise ServiceError("", "only the patient's clinician can complete this plan")
+    stop = version.plan_json.get("stop_date")
+    day = today or local_today(patient.timezone)
+    if version.status != Status.ACTIVE or stop is None or day < date.fromisoformat(stop):
+        raise ServiceError("", "only an active plan whose last dose has passed can be completed")
+    version.status = Status.COMPLETED
+    version.save(update_fields=["status"])
+    _event(version, "completed", actor)
+    return version
+
+
 def hold_version(*, version: PlanVersion, held: EnginePlan, actor: User, note: str) -> PlanVersion:
     """The engine's held plan as a new active version (called inside record_checkin's transaction).
 

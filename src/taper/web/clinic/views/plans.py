@@ -90,6 +90,7 @@ def plan_detail(request: HttpRequest, version_id: int) -> HttpResponse:
         "version": version, "patient": patient, "others": others,
         "events": version.plan.events.select_related("actor", "version"),
         "may_author": services.plans.may_author(request.user, patient),
+        "finished": plan.stop_date is not None and local_today(patient.timezone) >= plan.stop_date,
         **_plan_context(plan, local_today(patient.timezone))})
 
 
@@ -119,6 +120,19 @@ def plan_activate(request: HttpRequest, version_id: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"Version {version.number} is now the plan in force.")
+    return redirect("plan_detail", version_id=version.pk)
+
+
+@require_POST
+@role_required(Role.CLINICIAN, Role.PATIENT)
+def plan_complete(request: HttpRequest, version_id: int) -> HttpResponse:
+    version = authored_version(request.user, version_id)  # type: ignore[arg-type]
+    try:
+        services.complete_plan(version=version, actor=request.user)
+    except services.ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "The plan is marked completed.")
     return redirect("plan_detail", version_id=version.pk)
 
 
