@@ -22,6 +22,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "assess": ("taper.cli.assess", "decide proceed/hold/contact/emergency from check-ins"),
     "symptoms": ("taper.cli.assess", "list the symptom catalogue and red-flag rules"),
     "pk": ("taper.cli.pk", "model the blood level across a plan (not a measurement)"),
+    "serve": ("taper.cli.web", "run the web application (applies migrations first)"),
+    "adduser": ("taper.cli.web", "add a clinician, patient or administrator account"),
 }
 
 

@@ -1,0 +1,24 @@
+"""Widgets and choices shared by the forms (time zones, labelled radios)."""
+
+from __future__ import annotations
+
+from functools import cache
+from zoneinfo import available_timezones
+
+from django import forms
+
+
+@cache
+def timezone_choices() -> list[tuple[str, str]]:
+    return [(z, z.replace("_", " ")) for z in sorted(available_timezones()) if "/" in z or z == "UTC"]
+
+
+def text(label: str, *, required: bool = False, help_text: str = "", inputmode: str = "",
+         input_type: str = "text", **attrs: str) -> forms.CharField:
+    """A text field kept exactly as typed: the engine's parser is the one that validates."""
+    widget_attrs = {"inputmode": inputmode} if inputmode else {}
+    widget_attrs.update(attrs)
+    widget = forms.TextInput(attrs=widget_attrs)
+    widget.input_type = input_type
+    return forms.CharField(label=label, required=required, help_text=help_text, strip=True,
+                           widget=widget)

@@ -1,0 +1,43 @@
+"""Forms for people: a new patient, an invitation's password, self-registration, approval."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from taper.web.clinic.forms.fields import timezone_choices
+
+
+class PatientForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=200)
+    email = forms.EmailField(label="Email address")
+    timezone = forms.ChoiceField(label="Time zone", choices=timezone_choices,
+                                 initial="Europe/London")
+
+
+class PasswordForm(forms.Form):
+    password = forms.CharField(label="New password", widget=forms.PasswordInput(
+        attrs={"autocomplete": "new-password"}), help_text="At least 10 characters.")
+    password_again = forms.CharField(label="The same password again", widget=forms.PasswordInput(
+        attrs={"autocomplete": "new-password"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password_again") not in (None, data["password"]):
+            self.add_error("password_again", "The two passwords are not the same.")
+        return data
+
+
+class RegisterForm(PatientForm, PasswordForm):
+    pass
+
+
+class ApproveForm(forms.Form):
+    note = forms.CharField(label="Note (optional)", required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class StopForm(forms.Form):
+    reason = forms.CharField(label="Why does this plan stop?", widget=forms.Textarea(
+        attrs={"rows": 3}))

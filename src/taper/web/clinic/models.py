@@ -1,0 +1,217 @@
+"""What the clinic keeps. Nothing is overwritten: a change is a new row, and every step of a
+plan's life is an event. Rows change only through `taper.web.clinic.services`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.timezone import now
+
+
+class Role(models.TextChoices):
+    CLINICIAN = "clinician", "Clinician"
+    PATIENT = "patient", "Patient"
+    ADMIN = "admin", "Administrator"
+
+
+class UserManager(BaseUserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email__iexact=username)  # an address is the same in any case
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        user = self.model(email=email.strip().lower(), **extra)
+        user.set_password(password)  # None: an unusable password until an invitation is used
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.update(role=Role.ADMIN, is_superuser=True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Someone who logs in with an email address; the role decides what they may see."""
+
+    email = models.EmailField(unique=True)
+    role = models.CharField(max_length=16, choices=Role.choices)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=now)
+
+    objects = UserManager()
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["role"]
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_clinician(self) -> bool:
+        return self.role == Role.CLINICIAN
+
+    @property
+    def is_patient(self) -> bool:
+        return self.role == Role.PATIENT
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Patient(models.Model):
+    """A person tapering. No clinician: someone planning alone (self-registered)."""
+
+    user = models.OneToOneField(User, models.PROTECT, related_name="patient")
+    clinician = models.ForeignKey(User, models.PROTECT, null=True, blank=True,
+                                  related_name="patients")
+    name = models.CharField(max_length=200)
+    timezone = models.CharField(max_length=64)  # IANA name: the patient's day starts here
+    created_at = models.DateTimeField(default=now)
+    created_by = models.ForeignKey(User, models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    @property
+    def is_solo(self) -> bool:
+        return self.clinician_id is None
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Invitation(models.Model):
+    """A one-time link to set a password; only the token's SHA-256 is kept."""
+
+    user = models.ForeignKey(User, models.PROTECT, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=now)
+    created_by = models.ForeignKey(User, models.PROTECT, null=True, related_name="+")
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+
+class Plan(models.Model):
+    """One taper for one patient; its content lives in its versions."""
+
+    patient = models.ForeignKey(Patient, models.PROTECT, related_name="plans")
+    drug = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=now)
+    created_by = models.ForeignKey(User, models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    APPROVED = "approved", "Approved"
+    ACTIVE = "active", "Active"
+    CHANGED = "changed", "Changed (a newer version replaced it)"
+    COMPLETED = "completed", "Completed"
+    STOPPED = "stopped", "Stopped"
+    WITHDRAWN = "withdrawn", "Withdrawn (a draft never used)"
+
+
+class Origin(models.TextChoices):
+    BUILDER = "builder", "Built"
+    CHANGE = "change", "Changed by a prescriber"
+    HOLD = "hold", "Held by the monitoring engine"
+
+
+class PlanVersion(models.Model):
+    """The request exactly as entered and the engine's plan JSON; neither is ever edited."""
+
+    plan = models.ForeignKey(Plan, models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    request = models.JSONField(encoder=DjangoJSONEncoder)
+    plan_json = models.JSONField(encoder=DjangoJSONEncoder)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.BUILDER)
+    based_on = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=now)
+    created_by = models.ForeignKey(User, models.PROTECT, null=True, related_name="+")
+    approved_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approval_note = models.TextField(blank=True)
+    end_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["plan_id", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="one_number_per_plan")]
+
+    @property
+    def reviewed(self) -> bool:
+        """Approved by a prescriber (a hold keeps the approval: it changes no dose)."""
+        return self.approved_by_id is not None
+
+
+class LifecycleEvent(models.Model):
+    """Append-only: created, approved, activated, changed, held, completed, stopped."""
+
+    plan = models.ForeignKey(Plan, models.PROTECT, related_name="events")
+    version = models.ForeignKey(PlanVersion, models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=16)
+    actor = models.ForeignKey(User, models.PROTECT, null=True, related_name="+")
+    at = models.DateTimeField(default=now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class CheckIn(models.Model):
+    """A check-in exactly as entered; a second for the same date amends, the first is kept."""
+
+    patient = models.ForeignKey(Patient, models.PROTECT, related_name="checkins")
+    date = models.DateField()
+    data = models.JSONField(encoder=DjangoJSONEncoder)
+    amends = models.ForeignKey("self", models.PROTECT, null=True, blank=True, related_name="+")
+    entered_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["date", "id"]
+        indexes = [models.Index(fields=["patient", "date"])]
+
+
+class DoseTaken(models.Model):
+    """A dose the patient marked as taken."""
+
+    patient = models.ForeignKey(Patient, models.PROTECT, related_name="doses_taken")
+    version = models.ForeignKey(PlanVersion, models.PROTECT, related_name="+")
+    date = models.DateField()
+    time = models.TimeField()
+    recorded_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["patient", "date", "time"],
+                                               name="one_mark_per_dose")]
+
+
+class Decision(models.Model):
+    """The monitoring engine's decision on a check-in, as its contract JSON."""
+
+    patient = models.ForeignKey(Patient, models.PROTECT, related_name="decisions")
+    checkin = models.OneToOneField(CheckIn, models.PROTECT, related_name="decision")
+    version = models.ForeignKey(PlanVersion, models.PROTECT, related_name="decisions")
+    today = models.DateField()
+    action = models.CharField(max_length=32)
+    data = models.JSONField(encoder=DjangoJSONEncoder)
+    flagged_for_clinician = models.BooleanField(default=False)
+    held_version = models.ForeignKey(PlanVersion, models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["patient", "-created_at"])]
+
+    @property
+    def is_emergency(self) -> bool:
+        return self.action == "emergency"

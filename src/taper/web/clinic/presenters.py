@@ -1,0 +1,58 @@
+"""Plans and decisions shaped for templates: words and exact amounts, never floats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any
+
+from taper.core.amounts import decimal_str
+from taper.core.plan import Plan
+from taper.core.products import Liquid, describe
+from taper.exports.words import dose_words, mg_words
+
+
+@dataclass(frozen=True)
+class StepRow:
+    index: int
+    start_date: date
+    end_date: date
+    days: int
+    daily_mg: str
+    change: str  # "−8.3 %" or "" for the first step of a titration
+    doses: list[tuple[time, str, str]]  # (time, mg, pieces in words)
+    is_today: bool
+
+
+def percent_text(value: Any) -> str:
+    from taper.core.amounts import rounded_str
+
+    return "" if value is None else f"{rounded_str(value, 1)} %".replace("-", "−")
+
+
+def step_rows(plan: Plan, today: date | None = None) -> list[StepRow]:
+    return [StepRow(s.index, s.start_date, s.end_date, s.days, mg_words(s.daily_mg),
+                    percent_text(s.change_percent),
+                    [(d.time, mg_words(d.mg), dose_words(d, plan.products)) for d in s.doses],
+                    today is not None and s.start_date <= today <= s.end_date)
+            for s in plan.steps]
+
+
+def dose_times(plan: Plan) -> list[time]:
+    """Every dose time any step uses, in clock order (the columns of the step table)."""
+    return sorted({d.time for s in plan.steps for d in s.doses} | {d.time for d in plan.baseline})
+
+
+def supply_rows(plan: Plan) -> list[dict[str, Any]]:
+    rows = []
+    for line in plan.supply:
+        product = plan.product(line.product_id)
+        unit = "mL" if isinstance(product, Liquid) else f"{product.form}s"
+        rows.append({"product": product.label or describe(product), "what": describe(product),
+                     "amount": f"{decimal_str(line.units)} {unit}",
+                     "first_needed": line.first_needed, "last_needed": line.last_needed})
+    return rows
+
+
+def baseline_words(plan: Plan) -> list[tuple[time, str]]:
+    return [(d.time, mg_words(d.mg)) for d in plan.baseline]

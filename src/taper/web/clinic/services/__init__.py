@@ -1,0 +1,29 @@
+"""The one place state changes. Views, the CLI and test fixtures call these; each takes
+keyword-only arguments and runs in one transaction, so bad input saves nothing.
+"""
+
+from taper.web.clinic.engine import ServiceError
+from taper.web.clinic.services.checkins import mark_dose_taken, record_checkin
+from taper.web.clinic.services.people import (
+    accept_invitation,
+    add_user,
+    create_patient,
+    find_invitation,
+    invite,
+    self_register,
+)
+from taper.web.clinic.services.plans import (
+    activate,
+    approve_plan,
+    change_plan,
+    complete_plan,
+    create_plan_draft,
+    preview_plan,
+    stop_plan,
+)
+
+__all__ = [
+    "ServiceError", "accept_invitation", "activate", "add_user", "approve_plan", "change_plan",
+    "complete_plan", "create_patient", "create_plan_draft", "find_invitation", "invite", "mark_dose_taken",
+    "preview_plan", "record_checkin", "self_register", "stop_plan",
+]

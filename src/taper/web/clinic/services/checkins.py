@@ -1,0 +1,95 @@
+"""Daily check-ins, the monitoring engine's decision on each, and doses marked as taken."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+from django.db import transaction
+
+from taper.web.clinic.engine import ServiceError, local_today, stored_plan
+from taper.web.clinic.models import CheckIn, Decision, DoseTaken, Patient, PlanVersion, Status, User
+from taper.web.clinic.services.plans import hold_version
+
+
+def active_version(patient: Patient) -> PlanVersion | None:
+    return (PlanVersion.objects.select_related("plan")
+            .filter(plan__patient=patient, status=Status.ACTIVE).first())
+
+
+def _may_record(user: User, patient: Patient) -> bool:
+    return patient.user_id == user.pk or (patient.clinician_id is not None
+                                          and patient.clinician_id == user.pk)
+
+
+def _field(message: str) -> ServiceError:
+    """The engine's "checkins[N].symptoms.anxiety: …" as the form field "symptoms.anxiety"."""
+    where, _, text = message.partition(": ")
+    field = where.split(".", 1)[1] if "." in where else ""
+    return ServiceError(field, text or message)
+
+
+@transaction.atomic
+def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
+                   today: date | None = None) -> Decision:
+    """Validate with the engine's parser, store the check-in as entered, assess, store the
+    decision; a hold (or worse) extends the current step by a new plan version, once a day.
+    """
+    from taper.contract.assessment import decision_json
+    from taper.core.monitoring.checkin import CheckInError, check_doses_against_plan, parse_checkins
+    from taper.core.monitoring.pacing import assess
+    from taper.knowledge.monitoring import load_monitoring
+
+    if not _may_record(entered_by, patient):
+        raise ServiceError("", "only the patient or their clinician can record a check-in")
+    Patient.objects.select_for_update().filter(pk=patient.pk).first()  # one check-in at a time
+    version = active_version(patient)
+    if version is None:
+        raise ServiceError("", "there is no active plan to check in against")
+    today = today or local_today(patient.timezone)
+    plan = stored_plan(version.plan_json)
+    rules = load_monitoring(plan.drug_id)
+    earlier = list(patient.checkins.order_by("created_at", "id"))
+    try:
+        parsed = parse_checkins([c.data for c in earlier] + [data], rules, today)
+        check_doses_against_plan(parsed[-1:], plan)
+    except CheckInError as exc:
+        raise _field(str(exc)) from None
+    day = parsed[-1].date
+    first = next((c for c in earlier if c.date == day), None)
+    checkin = CheckIn.objects.create(patient=patient, date=day, data=data,
+                                     amends=None if first is None else (first.amends or first),
+                                     entered_by=entered_by)
+    decision = assess(plan, parsed, today, rules)
+    result = decision_json(decision, rules)
+    result["today"] = today.isoformat()
+    held = None
+    already = Decision.objects.filter(patient=patient, today=today, held_version__isnull=False)
+    if decision.held_plan is not None and decision.action != "proceed" and not already.exists():
+        # pacing.hold is one day per day with such a decision: an amendment holds no further.
+        held = hold_version(version=version, held=decision.held_plan, actor=entered_by,
+                            note=decision.clinician_note)
+    return Decision.objects.create(
+        patient=patient, checkin=checkin, version=version, today=today, action=decision.action,
+        data=result, flagged_for_clinician=decision.clinician_flag, held_version=held)
+
+
+@transaction.atomic
+def mark_dose_taken(*, patient: Patient, recorded_by: User, day: date, at: time,
+                    today: date | None = None) -> DoseTaken:
+    """Mark one scheduled dose as taken (marking it again changes nothing)."""
+    from taper.core.monitoring.checkin import scheduled_times
+
+    if not _may_record(recorded_by, patient):
+        raise ServiceError("", "only the patient or their clinician can mark a dose")
+    version = active_version(patient)
+    if version is None:
+        raise ServiceError("", "there is no active plan")
+    if day > (today or local_today(patient.timezone)):
+        raise ServiceError("date", "a dose can only be marked on or after its day")
+    if at not in scheduled_times(stored_plan(version.plan_json), day):
+        raise ServiceError("time", f"{at:%H:%M} is not a dose time of the plan on {day}")
+    mark, _ = DoseTaken.objects.get_or_create(
+        patient=patient, date=day, time=at,
+        defaults={"version": version, "recorded_by": recorded_by})
+    return mark

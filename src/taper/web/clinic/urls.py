@@ -1,0 +1,30 @@
+"""The clinic's URLs; docs/web.md lists them and tests/web/test_permissions.py tries each."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from taper.web.clinic.views import accounts, auth, clinician, patient, plans
+
+urlpatterns = [
+    path("", auth.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="clinic/login.html",
+                                                redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("invitation/<str:token>/", auth.accept_invitation, name="accept_invitation"),
+    path("register/", auth.register, name="register"),
+    path("patients/", clinician.patient_list, name="patient_list"),
+    path("patients/new/", clinician.patient_new, name="patient_new"),
+    path("patients/<int:patient_id>/", clinician.patient_detail, name="patient_detail"),
+    path("patients/<int:patient_id>/plans/new/", plans.plan_new, name="plan_new"),
+    path("plans/<int:version_id>/", plans.plan_detail, name="plan_detail"),
+    path("plans/<int:version_id>/approve/", plans.plan_approve, name="plan_approve"),
+    path("plans/<int:version_id>/activate/", plans.plan_activate, name="plan_activate"),
+    path("plans/<int:version_id>/change/", plans.plan_change, name="plan_change"),
+    path("plans/<int:version_id>/complete/", plans.plan_complete, name="plan_complete"),
+    path("plans/<int:version_id>/stop/", plans.plan_stop, name="plan_stop"),
+    path("today/", patient.today, name="today"),
+    path("today/taken/", patient.dose_taken, name="dose_taken"),
+    path("checkin/", patient.checkin, name="checkin"),
+    path("decisions/<int:decision_id>/", patient.decision_detail, name="decision_detail"),
+    path("accounts/", accounts.accounts, name="accounts"),
+]

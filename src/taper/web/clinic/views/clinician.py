@@ -1,0 +1,49 @@
+"""The clinician's pages: their patients, a new patient, one patient's record."""
+
+from __future__ import annotations
+
+from django.db.models import OuterRef, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from taper.web.clinic import services
+from taper.web.clinic.engine import local_today
+from taper.web.clinic.forms.people import PatientForm
+from taper.web.clinic.models import Decision, Role
+from taper.web.clinic.views.access import my_patient, role_required
+
+
+@role_required(Role.CLINICIAN)
+def patient_list(request: HttpRequest) -> HttpResponse:
+    latest = Decision.objects.filter(patient=OuterRef("pk")).order_by("-created_at", "-id")
+    patients = request.user.patients.annotate(  # type: ignore[union-attr]
+        last_action=Subquery(latest.values("action")[:1]),
+        last_flag=Subquery(latest.values("flagged_for_clinician")[:1]),
+        last_date=Subquery(latest.values("today")[:1]))
+    return render(request, "clinic/patient_list.html", {"patients": patients})
+
+
+@role_required(Role.CLINICIAN)
+def patient_new(request: HttpRequest) -> HttpResponse:
+    form = PatientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            patient, token = services.create_patient(clinician=request.user, **form.cleaned_data)
+        except services.ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            link = request.build_absolute_uri(f"/invitation/{token}/")
+            # Shown once: only the token's hash is stored, so it cannot be shown again.
+            return render(request, "clinic/patient_created.html", {"patient": patient, "link": link})
+    return render(request, "clinic/patient_new.html", {"form": form})
+
+
+@role_required(Role.CLINICIAN, Role.PATIENT)
+def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = my_patient(request.user, patient_id)  # type: ignore[arg-type]
+    plans = patient.plans.prefetch_related("versions__approved_by")
+    decisions = patient.decisions.select_related("checkin", "version", "held_version")[:30]
+    checkins = patient.checkins.order_by("-date", "-id")[:30]
+    return render(request, "clinic/patient_detail.html", {
+        "patient": patient, "plans": plans, "decisions": decisions, "checkins": checkins,
+        "today": local_today(patient.timezone)})

@@ -1,0 +1,74 @@
+"""Small fail-loud readers of the environment: a typo in a setting stops the start-up."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def envbool(name: str, default: bool = False) -> bool:
+    """1/true/yes/on or 0/false/no/off (any case); anything else is an error naming the variable."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    if value.strip().lower() in _TRUE:
+        return True
+    if value.strip().lower() in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}: must be 1 or 0 (true/false, yes/no, on/off), got {value!r}")
+
+
+def envint(name: str, default: int, low: int = 0) -> int:
+    """A whole number of at least `low`; anything else is an error naming the variable."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        number = low - 1
+    if number < low:
+        raise ImproperlyConfigured(f"{name}: must be a whole number {low} or more, got {value!r}")
+    return number
+
+
+def envlist(name: str, default: list[str]) -> list[str]:
+    """A comma-separated list (spaces around items ignored)."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def envsecret(name: str) -> str | None:
+    """The value of NAME, or the contents of the file named by NAME_FILE (Docker/systemd secrets)."""
+    value = os.environ.get(name)
+    path = os.environ.get(f"{name}_FILE")
+    if value and path:
+        raise ImproperlyConfigured(f"{name}: set {name} or {name}_FILE, not both")
+    if path:
+        try:
+            text = Path(path).read_text("utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE: cannot read {path!r} ({exc.strerror})") from None
+        if not text:
+            raise ImproperlyConfigured(f"{name}_FILE: {path!r} is empty")
+        return text
+    return value or None
+
+
+def generated_secret(data_dir: Path) -> str:
+    """A key kept in the data folder, made once: for debug and demo runs only."""
+    from django.core.management.utils import get_random_secret_key
+
+    path = data_dir / "secret_key.txt"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(get_random_secret_key(), "utf-8")
+        path.chmod(0o600)
+    return path.read_text("utf-8").strip()

@@ -1,0 +1,31 @@
+"""The cast for web tests (after healthchecks' Alice, Bob and Charlie)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from taper.web.clinic.models import Patient, PlanVersion, User
+from tests.web import factories
+
+
+@dataclass
+class Cast:
+    clinician: User  # the patient's clinician
+    other_clinician: User
+    patient: Patient  # with an active plan started 7 days ago
+    other_patient: Patient  # the same clinician's other patient, with a plan of their own
+    admin: User
+    plan: PlanVersion
+    other_plan: PlanVersion
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    doctor = factories.clinician()
+    other_doctor = factories.clinician("dr.okafor@example.org")
+    sam = factories.patient(doctor)
+    kim = factories.patient(doctor, "kim@example.org", "Kim Lee", "Europe/London")
+    return Cast(doctor, other_doctor, sam, kim, factories.admin(),
+                factories.active_plan(sam, doctor), factories.active_plan(kim, doctor))

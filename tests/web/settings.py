@@ -1,0 +1,18 @@
+"""Test settings: production settings with a throwaway data folder and a test-only key.
+
+DATABASE_URL, when set (the PostgreSQL harness), is honoured as in production.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("TAPER_DATA_DIR", tempfile.mkdtemp(prefix="taper-test-"))
+os.environ.setdefault("TAPER_SECRET_KEY", "test-only-" + "k9Xq" * 15)
+os.environ.pop("TAPER_DEBUG", None)
+os.environ.pop("TAPER_DEMO", None)
+
+from taper.web.settings import *  # noqa: F403
+
+SECURE_SSL_REDIRECT = False  # the test client speaks plain http
+# Argon2 is first in production (tests/web/test_settings.py checks it); MD5 keeps tests fast.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

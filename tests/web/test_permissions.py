@@ -1,0 +1,112 @@
+"""Every URL tried as each of the cast, with exactly the answer expected.
+
+A record someone may not see is a 404 (its existence would leak); a page for another role
+is a 403; an anonymous visitor is sent to log in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, reverse
+
+from taper.web.clinic import services
+from taper.web.clinic.urls import urlpatterns
+from tests.web import factories
+from tests.web.conftest import Cast
+
+ROLES = ("clinician", "other_clinician", "patient", "other_patient", "admin", "anonymous")
+LOGIN = 1  # stands for "302 to the login page"
+
+# url name: (method, arguments, expected answers in the order of ROLES)
+MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
+    "home": ("get", "", (302, 302, 302, 302, 302, LOGIN)),
+    "login": ("get", "", (302, 302, 302, 302, 302, 200)),
+    "logout": ("post", "", (302, 302, 302, 302, 302, 302)),
+    "accept_invitation": ("get", "bad-token", (404, 404, 404, 404, 404, 404)),
+    "register": ("get", "", (404, 404, 404, 404, 404, 404)),
+    "patient_list": ("get", "", (200, 200, 403, 403, 403, LOGIN)),
+    "patient_new": ("get", "", (200, 200, 403, 403, 403, LOGIN)),
+    "patient_detail": ("get", "patient", (200, 404, 404, 404, 403, LOGIN)),
+    "plan_new": ("get", "patient", (200, 404, 404, 404, 403, LOGIN)),
+    "plan_detail": ("get", "plan", (200, 404, 200, 404, 403, LOGIN)),
+    "plan_detail#draft": ("get", "draft", (200, 404, 404, 404, 403, LOGIN)),
+    "plan_approve": ("get", "draft", (200, 404, 403, 403, 403, LOGIN)),
+    "plan_activate": ("post", "plan", (302, 404, 404, 404, 403, LOGIN)),
+    "plan_complete": ("post", "plan", (302, 404, 404, 404, 403, LOGIN)),
+    "plan_change": ("get", "plan", (200, 404, 404, 404, 403, LOGIN)),
+    "plan_stop": ("get", "plan", (200, 404, 404, 404, 403, LOGIN)),
+    "today": ("get", "", (403, 403, 200, 200, 403, LOGIN)),
+    "dose_taken": ("post", "", (403, 403, 302, 302, 403, LOGIN)),
+    "checkin": ("get", "", (403, 403, 200, 200, 403, LOGIN)),
+    "decision_detail": ("get", "decision", (200, 404, 200, 404, 403, LOGIN)),
+    "accounts": ("get", "", (403, 403, 403, 403, 200, LOGIN)),
+}
+
+
+def _user(cast: Cast, role: str) -> Any:
+    return {"clinician": cast.clinician, "other_clinician": cast.other_clinician,
+            "patient": cast.patient.user, "other_patient": cast.other_patient.user,
+            "admin": cast.admin, "anonymous": None}[role]
+
+
+def _url(cast: Cast, name: str, argument: str) -> str:
+    name = name.split("#")[0]
+    if argument == "":
+        return reverse(name)
+    if argument == "bad-token":
+        return reverse(name, args=["not-a-real-token"])
+    if argument == "patient":
+        return reverse(name, args=[cast.patient.pk])
+    if argument == "plan":
+        return reverse(name, args=[cast.plan.pk])
+    if argument == "draft":
+        return reverse(name, args=[factories.draft_plan(cast.patient, cast.clinician).pk])
+    decision = services.record_checkin(
+        patient=cast.patient, entered_by=cast.patient.user,
+        data=factories.quiet_checkin(factories.today_of(cast.patient)))
+    return reverse(name, args=[decision.pk])
+
+
+def test_the_matrix_covers_every_url() -> None:
+    names = {p.name for p in urlpatterns if isinstance(p, URLPattern)}
+    assert names == {n.split("#")[0] for n in MATRIX}
+
+
+@pytest.mark.hazard("HZ-080")
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_every_url_answers_each_role_exactly(cast: Cast, client: Client, name: str,
+                                            role: str) -> None:
+    method, argument, expected = MATRIX[name]
+    want = expected[ROLES.index(role)]
+    url = _url(cast, name, argument)
+    user = _user(cast, role)
+    if user is not None:
+        client.force_login(user)
+    response = getattr(client, method)(url, {"time": "08:00"} if name == "dose_taken" else {})
+    if want == LOGIN:
+        assert response.status_code == 302 and response["Location"].startswith("/login/")
+    else:
+        assert response.status_code == want, f"{role} {method.upper()} {url}"
+
+
+@pytest.mark.hazard("HZ-080")
+def test_a_clinician_lists_only_their_own_patients(cast: Cast, client: Client) -> None:
+    client.force_login(cast.other_clinician)
+    assert cast.patient.name not in client.get(reverse("patient_list")).content.decode()
+    client.force_login(cast.clinician)
+    page = client.get(reverse("patient_list")).content.decode()
+    assert cast.patient.name in page and cast.other_patient.name in page
+
+
+@pytest.mark.hazard("HZ-080")
+def test_a_patient_cannot_act_on_anothers_plan_by_posting(cast: Cast, client: Client) -> None:
+    client.force_login(cast.other_patient.user)
+    for name in ("plan_activate", "plan_stop", "plan_change"):
+        response = client.post(reverse(name, args=[cast.plan.pk]), {"reason": "because"})
+        assert response.status_code == 404
+    cast.plan.refresh_from_db()
+    assert cast.plan.status == "active"

@@ -1,0 +1,123 @@
+"""The patient's day through the test client: Today, check-in, decision, emergency."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from taper.knowledge.monitoring import load_monitoring
+from taper.web.clinic import services
+from taper.web.clinic.models import CheckIn, Decision
+from tests.web import factories
+from tests.web.conftest import Cast
+
+
+def checkin_post(**changes: str) -> dict[str, Any]:
+    data = {f"symptom_{s.id}": "0" for s in load_monitoring("baclofen").symptoms}
+    data.update(spasticity="3", sleep_quality="7", temperature_unit="C")
+    data.update(changes)
+    return data
+
+
+def test_today_shows_each_dose_in_words_and_the_next_change(cast: Cast, client: Client) -> None:
+    client.force_login(cast.patient.user)
+    html = client.get(reverse("today")).content.decode()
+    assert "¾ × 20 mg tablet" in html and "50 mg in all" in html
+    assert 'data-testid="next-change"' in html and "45 mg a day" in html
+
+
+def test_marking_a_dose_shows_it_as_taken(cast: Cast, client: Client) -> None:
+    client.force_login(cast.patient.user)
+    client.post(reverse("dose_taken"), {"time": "08:00"})
+    html = client.get(reverse("today")).content.decode()
+    assert 'data-testid="taken-0800"' in html and 'id="take-1400"' in html
+
+
+def test_the_checkin_groups_the_catalogue_by_domain_with_labelled_choices(cast: Cast,
+                                                                        client: Client) -> None:
+    client.force_login(cast.patient.user)
+    html = client.get(reverse("checkin")).content.decode()
+    for domain in ("Body", "Mood and mind", "Thinking and memory", "Sleep"):
+        assert f"<legend>{domain}</legend>" in html
+    assert '<label class="choice" for="id_symptom_anxiety_2">' in html
+
+
+def test_yesterdays_symptoms_are_filled_in(cast: Cast, client: Client) -> None:
+    yesterday = factories.today_of(cast.patient) - factories.timedelta(days=1)
+    services.record_checkin(patient=cast.patient, entered_by=cast.patient.user, today=yesterday,
+                            data=factories.quiet_checkin(yesterday, symptoms={"insomnia": 1}))
+    client.force_login(cast.patient.user)
+    html = client.get(reverse("checkin")).content.decode()
+    assert 'value="1" id="id_symptom_insomnia_1" checked' in html.replace(
+        'name="symptom_insomnia" ', "").replace(' required', "")
+
+
+def test_a_quiet_checkin_shows_the_decision_at_once(cast: Cast, client: Client) -> None:
+    client.force_login(cast.patient.user)
+    page = client.post(reverse("checkin"), checkin_post(), follow=True)
+    html = page.content.decode()
+    assert 'data-testid="decision-proceed"' in html
+    assert Decision.objects.get().data["message"] in html
+
+
+@pytest.mark.hazard("HZ-082")
+def test_a_red_flag_shows_the_full_page_emergency_and_the_clinician_sees_the_flag(
+        cast: Cast, client: Client) -> None:
+    client.force_login(cast.patient.user)
+    page = client.post(reverse("checkin"), checkin_post(symptom_hallucinations="2"), follow=True)
+    html = page.content.decode()
+    assert 'data-testid="emergency"' in html and 'role="alert"' in html
+    assert "Call your emergency number" in html and "50 mg a day" in html
+    assert 'class="emergency-page"' in html
+    client.force_login(cast.clinician)
+    listing = client.get(reverse("patient_list")).content.decode()
+    assert f'data-testid="flag-{cast.patient.pk}">RED FLAG' in listing
+    record = client.get(reverse("patient_detail", args=[cast.patient.pk])).content.decode()
+    assert 'data-testid="patient-flag"' in record and "EMERGENCY" in record
+
+
+@pytest.mark.hazard("HZ-083")
+def test_after_a_hold_today_shows_the_next_change_a_day_later(cast: Cast, client: Client) -> None:
+    client.force_login(cast.patient.user)
+    before = client.get(reverse("today")).context["next_change"][0]
+    client.post(reverse("checkin"), checkin_post(symptom_anxiety="2"))
+    after = client.get(reverse("today")).context["next_change"][0]
+    assert (after - before).days == 1
+
+
+@pytest.mark.hazard("HZ-084")
+@pytest.mark.parametrize(("changes", "field", "words"), [
+    ({"temperature": "101"}, "temperature", "check the reading and its unit"),
+    ({"heart_rate": "fast"}, "heart_rate", "whole number"),
+    ({"symptom_anxiety": "7"}, "symptom_anxiety", "Select a valid choice"),
+], ids=["fahrenheit-as-celsius", "heart-rate-words", "severity-7"])
+def test_bad_checkin_input_is_named_next_to_its_field_and_the_rest_is_kept(
+        cast: Cast, client: Client, changes: dict[str, str], field: str, words: str) -> None:
+    client.force_login(cast.patient.user)
+    page = client.post(reverse("checkin"), checkin_post(note="legs heavy", symptom_tremor="2",
+                                                         **changes))
+    html = page.content.decode()
+    assert page.status_code == 200 and not CheckIn.objects.exists()
+    assert words in html.split(f'data-testid="error-{field}">', 1)[1].split("</p>", 1)[0]
+    assert "legs heavy" in html and 'value="2" id="id_symptom_tremor_2" checked' in html.replace(
+        'name="symptom_tremor" ', "").replace(' required', "")
+
+
+@pytest.mark.hazard("HZ-081")
+def test_an_unreviewed_plan_says_so_on_today_and_the_plan_page(client: Client, db: None,
+                                                               settings: Any) -> None:
+    settings.SELF_REGISTRATION = True
+    solo = services.self_register(email="solo@example.org", name="Solo", timezone="UTC",
+                                  password=factories.PASSWORD)
+    draft = services.create_plan_draft(
+        patient=solo, author=solo.user,
+        request_data=factories.diarist_request(factories.today_of(solo), "UTC"))
+    services.activate(version=draft, actor=solo.user)
+    client.force_login(solo.user)
+    for url in (reverse("today"), reverse("plan_detail", args=[draft.pk]),
+                reverse("patient_detail", args=[solo.pk])):
+        html = client.get(url).content.decode()
+        assert "Not reviewed by a prescriber" in html and "Approved by" not in html, url
