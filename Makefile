@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 .PHONY: run test check bench clean install system-deps
 
 run: $(STAMP)
-	$(BIN)/taper plan examples/diarist.json
+	$(BIN)/taper serve --demo
 
 # The whole suite twice: on SQLite (the default), then on a throwaway PostgreSQL server.
 test: $(STAMP) system-deps
@@ -37,7 +37,7 @@ system-deps:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[dev,pk,exports]"
+	$(BIN)/python -m pip install -q -e ".[dev,pk,exports,web]"
 	rm -f $(VENV)/.installed-*
 	touch $@
 
