@@ -43,6 +43,17 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "checkin": ("get", "", (403, 403, 200, 200, 403, LOGIN)),
     "decision_detail": ("get", "decision", (200, 404, 200, 404, 403, LOGIN)),
     "accounts": ("get", "", (403, 403, 403, 403, 200, LOGIN)),
+    "plan_download": ("get", "plan-csv", (200, 404, 200, 404, 403, LOGIN)),
+    "plan_download#draft": ("get", "draft-csv", (200, 404, 404, 404, 403, LOGIN)),
+    "journal_csv": ("get", "patient", (200, 404, 200, 404, 403, LOGIN)),
+    "feed_settings": ("get", "patient", (200, 404, 200, 404, 403, LOGIN)),
+    "feed_new": ("post", "patient", (200, 404, 200, 404, 403, LOGIN)),
+    "feed_new#get": ("get", "patient", (405, 405, 405, 405, 405, 405)),
+    "feed_revoke": ("post", "patient", (302, 404, 302, 404, 403, LOGIN)),
+    # A capability URL: whoever holds a live token reads that one calendar, logged in or not.
+    "calendar_feed": ("get", "feed", (200, 200, 200, 200, 200, 200)),
+    "calendar_feed#revoked": ("get", "revoked-feed", (404, 404, 404, 404, 404, 404)),
+    "calendar_feed#unknown": ("get", "bad-token", (404, 404, 404, 404, 404, 404)),
 }
 
 
@@ -64,6 +75,15 @@ def _url(cast: Cast, name: str, argument: str) -> str:
         return reverse(name, args=[cast.plan.pk])
     if argument == "draft":
         return reverse(name, args=[factories.draft_plan(cast.patient, cast.clinician).pk])
+    if argument == "plan-csv":
+        return reverse(name, args=[cast.plan.pk, "csv"])
+    if argument == "draft-csv":
+        return reverse(name, args=[factories.draft_plan(cast.patient, cast.clinician).pk, "csv"])
+    if argument in ("feed", "revoked-feed"):
+        token = services.create_calendar_feed(patient=cast.patient, actor=cast.patient.user)
+        if argument == "revoked-feed":
+            services.revoke_calendar_feed(patient=cast.patient, actor=cast.clinician)
+        return reverse(name, args=[token])
     decision = services.record_checkin(
         patient=cast.patient, entered_by=cast.patient.user,
         data=factories.quiet_checkin(factories.today_of(cast.patient)))

@@ -9,7 +9,7 @@ unless the options ask for them: a calendar is often shared or shown on a lock s
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
@@ -29,16 +29,32 @@ def render(plan: Plan, drug: DrugKnowledge, options: ExportOptions) -> bytes:
     return bytes(calendar(plan, drug, options).to_ical())
 
 
-def calendar(plan: Plan, drug: DrugKnowledge, options: ExportOptions) -> Calendar:
-    """The calendar object: VTIMEZONE for the plan's range, then the event series."""
+def _head(name: str, timezone: str) -> Calendar:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", timezone)
+    return cal
+
+
+def no_plan(timezone: str, today: date) -> bytes:
+    """A calendar with no events, for a subscribed feed when no plan is in force.
+
+    A subscribed calendar is replaced whole on each refresh, so a stopped plan's doses
+    disappear. RFC 5545 §3.6 wants at least one component: the zone's VTIMEZONE.
+    """
+    cal = _head("Medication plan", timezone)
+    cal.add_component(vtimezone(timezone, today, today))
+    return bytes(cal.to_ical())
+
+
+def calendar(plan: Plan, drug: DrugKnowledge, options: ExportOptions) -> Calendar:
+    """The calendar object: VTIMEZONE for the plan's range, then the event series."""
     name = f"{drug.name} plan" if options.show_dose_in_titles else "Medication plan"
-    cal.add("x-wr-calname", f"{name} (version {options.plan_version})")
-    cal.add("x-wr-timezone", plan.timezone)
+    cal = _head(f"{name} (version {options.plan_version})", plan.timezone)
     if plan.steps:
         last = plan.steps[-1].end_date
         cal.add_component(vtimezone(plan.timezone, plan.steps[0].start_date, last))

@@ -1,9 +1,14 @@
-"""What every export is told besides the plan: who approved it, its version, today's date."""
+"""What every export is told besides the plan: who approved it, its version, today's date,
+and (from the web app) the check-ins recorded so far.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+
+from taper.core.monitoring.checkin import CheckIn
+from taper.core.monitoring.symptoms import Symptom
 
 NOT_REVIEWED = "not reviewed by a prescriber"
 
@@ -19,6 +24,11 @@ class ExportOptions:
     show_dose_in_titles: bool = False  # calendar titles carry no health details by default
     period_days: int = 28  # the pharmacy's refill period
     patient_name: str | None = None
+    # Recorded check-ins (the web app): the PDF draws their history beside the dose chart
+    # and the FHIR Bundle adds a QuestionnaireResponse and Observations for each. The
+    # symptom catalogue they were recorded against is needed to name their symptoms.
+    checkins: tuple[CheckIn, ...] = ()
+    symptoms: tuple[Symptom, ...] = ()
 
     def __post_init__(self) -> None:
         if self.plan_version < 1:
@@ -27,6 +37,8 @@ class ExportOptions:
             raise ValueError("period_days: must be 1 or more")
         if self.approval is not None and not self.approval.strip():
             raise ValueError("approval: must name who approved and when, or be None")
+        if self.checkins and not self.symptoms:
+            raise ValueError("symptoms: the catalogue is needed to show check-ins")
 
     @property
     def approval_status(self) -> str:

@@ -3,8 +3,9 @@
 The Bundle holds the Patient, the Medication (RxNorm-coded only where the knowledge base
 holds a verified code), a CarePlan, the MedicationRequest based on it with one Dosage per
 step and dose time, and the daily check-in Questionnaire built from the drug's symptom
-catalogue (for a drug with monitoring rules). An unreviewed plan is a draft proposal,
-never an active order.
+catalogue (for a drug with monitoring rules), and, given recorded check-ins (the web
+app), a QuestionnaireResponse and vital-sign Observations for each check-in day. An
+unreviewed plan is a draft proposal, never an active order.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import UTC, datetime, time
 from typing import Any
 
 from taper.core.knowledge import DrugKnowledge
+from taper.core.monitoring.checkin import effective
 from taper.core.plan import Plan
 from taper.exports.fhir.checks import FhirError, validate
 from taper.exports.fhir.dosage import dosages, steps_from_dosages
@@ -96,6 +98,7 @@ def bundle(plan: Plan, drug: DrugKnowledge, options: ExportOptions) -> dict[str,
     entries = [patient, medication, careplan, request]
     if drug.id in monitored_drugs():
         entries.append(questionnaire(load_monitoring(drug.id).symptoms))
+    entries += recorded_checkins(options, subject["reference"])
     return {
         "resourceType": "Bundle",
         "id": stable_uuid(key, "bundle", options.plan_version),
@@ -103,6 +106,22 @@ def bundle(plan: Plan, drug: DrugKnowledge, options: ExportOptions) -> dict[str,
         "timestamp": datetime.combine(options.generated_on, time(0), UTC).isoformat(),
         "entry": [{"fullUrl": urn(r["id"]), "resource": r} for r in entries],
     }
+
+
+def recorded_checkins(options: ExportOptions, patient: str) -> list[dict[str, Any]]:
+    """A QuestionnaireResponse per check-in day (amendments applied) and its Observations.
+
+    Inside the Bundle every reference is the urn: fullUrl of its entry, so `derivedFrom`
+    points at the response's urn rather than a server path.
+    """
+    found: list[dict[str, Any]] = []
+    for checkin in effective(options.checkins):
+        response = questionnaire_response(checkin, options.symptoms, patient=patient)
+        found.append(response)
+        for observation in observations(checkin, patient=patient):
+            observation["derivedFrom"] = [{"reference": urn(response["id"])}]
+            found.append(observation)
+    return found
 
 
 def _period(plan: Plan) -> dict[str, str]:

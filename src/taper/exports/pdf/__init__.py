@@ -1,6 +1,7 @@
 """The PDF report (SPEC X1): step table, chart, red-flag card, day-by-day calendar, and
 the education content, with the plan version, approval status and page number on every
-page. ReportLab (docs/adr/0010-pdf-library.md).
+page. Given check-ins (the web app), their history follows the dose chart on the same
+date axis. ReportLab (docs/adr/0010-pdf-library.md).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from taper.core.plan import Plan
 from taper.exports.options import ExportOptions
 from taper.exports.pdf.care import guidance, never_stop, red_flag_card, source_numbers
 from taper.exports.pdf.chart import dose_chart
+from taper.exports.pdf.history import checkin_history, history_span
 from taper.exports.pdf.page import MARGIN, STYLES, footer_canvas, page_size
 from taper.exports.pdf.sections import approval_box, calendar, p, step_table, summary, warnings
 from taper.knowledge.education import load_education
@@ -45,6 +47,11 @@ def render(plan: Plan, drug: DrugKnowledge, options: ExportOptions) -> bytes:
         subject=options.approval_status,
     )
     width = size[0] - 2 * MARGIN
+    history: list[Flowable] = []
+    span = None
+    if options.checkins and plan.steps:
+        span = history_span(plan, options.checkins)
+        history = checkin_history(plan, options.checkins, options.symptoms, width)
     story: list[Flowable] = [
         Paragraph(f"{drug.name}: your dose plan", STYLES["title"]),
         approval_box(options),
@@ -56,7 +63,8 @@ def render(plan: Plan, drug: DrugKnowledge, options: ExportOptions) -> bytes:
         p("Steps", "h2"),
         step_table(plan, width),
         p("Daily dose across the plan", "h2"),
-        dose_chart(plan, width),
+        dose_chart(plan, width, span=span),
+        *history,
         red_flag_card(education, numbers),
         PageBreak(),
         *calendar(plan, width),

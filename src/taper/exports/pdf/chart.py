@@ -23,14 +23,23 @@ def _tick_step(top: float) -> int:
     return 1000
 
 
-def dose_chart(plan: Plan, width: float, height: float = 170.0) -> Drawing:
-    """The daily dose (mg) as a step line from the first day to the stop (or last step)."""
+def plan_span(plan: Plan) -> tuple[date, date]:
+    """The chart's dates: the first step's first day to the stop (or the last step's end)."""
+    return plan.steps[0].start_date, plan.stop_date or plan.steps[-1].end_date
+
+
+def dose_chart(
+    plan: Plan, width: float, height: float = 170.0, span: tuple[date, date] | None = None
+) -> Drawing:
+    """The daily dose (mg) as a step line from the first day to the stop (or last step).
+
+    `span` widens the date axis (to line it up with the check-in chart under it).
+    """
     drawing = Drawing(width, height)
     if not plan.steps:
         return drawing
-    first: date = plan.steps[0].start_date
-    end = plan.stop_date or plan.steps[-1].end_date
-    span = max((end - first).days + 1, 1)
+    first, end = span or plan_span(plan)
+    span_days = max((end - first).days + 1, 1)
     top = float(
         max(max(s.daily_mg for s in plan.steps), max(s.previous_daily_mg for s in plan.steps))
     )
@@ -38,7 +47,7 @@ def dose_chart(plan: Plan, width: float, height: float = 170.0) -> Drawing:
     plot_w, plot_h = width - _LEFT - _RIGHT_PAD, height - _BOTTOM - _TOP_PAD
 
     def x(day: date) -> float:
-        return _LEFT + plot_w * (day - first).days / span
+        return _LEFT + plot_w * (day - first).days / span_days
 
     def y(mg: float) -> float:
         return _BOTTOM + plot_h * mg / top
@@ -48,10 +57,12 @@ def dose_chart(plan: Plan, width: float, height: float = 170.0) -> Drawing:
         drawing.add(Line(_LEFT, y(mg), _LEFT + plot_w, y(mg), strokeColor=colors.lightgrey))
         drawing.add(String(_LEFT - 4, y(mg) - 3, f"{mg}", fontSize=7, textAnchor="end"))
     drawing.add(String(4, _BOTTOM + plot_h + 2, "mg/day", fontSize=7))
-    points: list[float] = [
-        x(first),
-        y(float(plan.steps[0].previous_daily_mg)),
-    ]  # the cut from the start
+    before = y(float(plan.steps[0].previous_daily_mg))
+    # The dose before the plan from the axis's first day (check-ins may start earlier), then
+    # the cut on the first day.
+    points: list[float] = [x(min(first, plan.steps[0].start_date)), before]
+    if first < plan.steps[0].start_date:
+        points += [x(plan.steps[0].start_date), before]
     for step in plan.steps:
         after = step.end_date.toordinal() + 1
         points += [x(step.start_date), y(float(step.daily_mg))]

@@ -215,3 +215,24 @@ class Decision(models.Model):
     @property
     def is_emergency(self) -> bool:
         return self.action == "emergency"
+
+
+class CalendarFeed(models.Model):
+    """A private calendar URL for one patient (a capability: whoever has it may read it).
+
+    Only the token's SHA-256 is kept, so the URL is shown once. Revoked feeds stay as rows
+    (who made and ended each); a revoked token answers 404. At most one live feed each.
+    """
+
+    patient = models.ForeignKey(Patient, models.PROTECT, related_name="calendar_feeds")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=now)
+    created_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(
+            fields=["patient"], condition=models.Q(revoked_at__isnull=True),
+            name="one_live_feed_per_patient")]

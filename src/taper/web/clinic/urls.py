@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from taper.web.clinic.views import accounts, auth, clinician, patient, plans
+from taper.web.clinic.views import accounts, auth, clinician, exports, patient, plans
 
 urlpatterns = [
     path("", auth.home, name="home"),
@@ -16,12 +16,19 @@ urlpatterns = [
     path("patients/new/", clinician.patient_new, name="patient_new"),
     path("patients/<int:patient_id>/", clinician.patient_detail, name="patient_detail"),
     path("patients/<int:patient_id>/plans/new/", plans.plan_new, name="plan_new"),
+    path("patients/<int:patient_id>/journal.csv", exports.journal_csv, name="journal_csv"),
+    path("patients/<int:patient_id>/calendar/", exports.feed_settings, name="feed_settings"),
+    path("patients/<int:patient_id>/calendar/new/", exports.feed_new, name="feed_new"),
+    path("patients/<int:patient_id>/calendar/revoke/", exports.feed_revoke, name="feed_revoke"),
+    path("feeds/<str:token>.ics", exports.calendar_feed, name="calendar_feed"),
     path("plans/<int:version_id>/", plans.plan_detail, name="plan_detail"),
     path("plans/<int:version_id>/approve/", plans.plan_approve, name="plan_approve"),
     path("plans/<int:version_id>/activate/", plans.plan_activate, name="plan_activate"),
     path("plans/<int:version_id>/change/", plans.plan_change, name="plan_change"),
     path("plans/<int:version_id>/complete/", plans.plan_complete, name="plan_complete"),
     path("plans/<int:version_id>/stop/", plans.plan_stop, name="plan_stop"),
+    path("plans/<int:version_id>/download/<str:fmt>/", exports.plan_download,
+         name="plan_download"),
     path("today/", patient.today, name="today"),
     path("today/taken/", patient.dose_taken, name="dose_taken"),
     path("checkin/", patient.checkin, name="checkin"),

@@ -4,6 +4,11 @@ keyword-only arguments and runs in one transaction, so bad input saves nothing.
 
 from taper.web.clinic.engine import ServiceError
 from taper.web.clinic.services.checkins import mark_dose_taken, record_checkin
+from taper.web.clinic.services.feeds import (
+    create_calendar_feed,
+    find_calendar_feed,
+    revoke_calendar_feed,
+)
 from taper.web.clinic.services.people import (
     accept_invitation,
     add_user,
@@ -24,6 +29,7 @@ from taper.web.clinic.services.plans import (
 
 __all__ = [
     "ServiceError", "accept_invitation", "activate", "add_user", "approve_plan", "change_plan",
-    "complete_plan", "create_patient", "create_plan_draft", "find_invitation", "invite", "mark_dose_taken",
-    "preview_plan", "record_checkin", "self_register", "stop_plan",
+    "complete_plan", "create_calendar_feed", "create_patient", "create_plan_draft",
+    "find_calendar_feed", "find_invitation", "invite", "mark_dose_taken", "preview_plan",
+    "record_checkin", "revoke_calendar_feed", "self_register", "stop_plan",
 ]

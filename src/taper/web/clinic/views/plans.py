@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from taper.web.clinic import services
 from taper.web.clinic.engine import local_today, stored_plan
+from taper.web.clinic.exports import download_links
 from taper.web.clinic.forms.people import ApproveForm, StopForm
 from taper.web.clinic.forms.plan_builder import PlanBuilderForm, initial_from_request
 from taper.web.clinic.models import Patient, PlanVersion, Role, Status
@@ -91,6 +92,7 @@ def plan_detail(request: HttpRequest, version_id: int) -> HttpResponse:
         "events": version.plan.events.select_related("actor", "version"),
         "may_author": services.plans.may_author(request.user, patient),
         "finished": plan.stop_date is not None and local_today(patient.timezone) >= plan.stop_date,
+        "downloads": download_links(version),
         **_plan_context(plan, local_today(patient.timezone))})
 
 

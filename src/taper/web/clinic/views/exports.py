@@ -1,0 +1,98 @@
+"""Downloads of a plan in every export format, the check-in journal, and the private
+calendar feed with the page where the patient or their clinician makes and revokes it.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST, require_safe
+
+from taper.exports import FORMATS
+from taper.web.clinic import exports, services
+from taper.web.clinic.models import Patient, Role, User
+from taper.web.clinic.services.feeds import live_feed
+from taper.web.clinic.views.access import role_required, version_for
+
+
+def patient_or_theirs(user: User, patient_id: int) -> Patient:
+    """The patient themself, or a patient of this clinician; anyone else gets a 404."""
+    found = Patient.objects.filter(pk=patient_id).filter(
+        Q(user=user) | Q(clinician=user, clinician__role=Role.CLINICIAN)).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _attachment(body: bytes, media_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=media_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-store"  # health data: no copy in any cache
+    return response
+
+
+@role_required(Role.CLINICIAN, Role.PATIENT)
+def plan_download(request: HttpRequest, version_id: int, fmt: str) -> HttpResponse:
+    version = version_for(request.user, version_id)  # type: ignore[arg-type]
+    if fmt not in FORMATS:
+        raise Http404
+    found = FORMATS[fmt]
+    suffix = "" if fmt in ("pdf", "ics", "csv") else f"-{fmt.removesuffix('-text')}"
+    name = f"plan-{version.plan_id}-version-{version.number}{suffix}.{found.extension}"
+    return _attachment(exports.plan_export(version, fmt), found.media_type, name)
+
+
+@role_required(Role.CLINICIAN, Role.PATIENT)
+def journal_csv(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = patient_or_theirs(request.user, patient_id)  # type: ignore[arg-type]
+    return _attachment(exports.journal(patient), FORMATS["csv"].media_type,
+                       f"checkins-{patient.pk}.csv")
+
+
+@role_required(Role.CLINICIAN, Role.PATIENT)
+def feed_settings(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = patient_or_theirs(request.user, patient_id)  # type: ignore[arg-type]
+    return render(request, "clinic/calendar_feed.html",
+                  {"patient": patient, "feed": live_feed(patient), "link": None})
+
+
+@require_POST
+@role_required(Role.CLINICIAN, Role.PATIENT)
+def feed_new(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = patient_or_theirs(request.user, patient_id)  # type: ignore[arg-type]
+    token = services.create_calendar_feed(patient=patient, actor=request.user)
+    # Shown once, on this answer: only the token's hash is stored.
+    link = request.build_absolute_uri(f"/feeds/{token}.ics")
+    response = render(request, "clinic/calendar_feed.html",
+                      {"patient": patient, "feed": live_feed(patient), "link": link})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@role_required(Role.CLINICIAN, Role.PATIENT)
+def feed_revoke(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = patient_or_theirs(request.user, patient_id)  # type: ignore[arg-type]
+    if services.revoke_calendar_feed(patient=patient, actor=request.user):
+        messages.success(request, "The calendar link is turned off. It no longer works.")
+    else:
+        messages.info(request, "There was no calendar link to turn off.")
+    return redirect("feed_settings", patient_id=patient.pk)
+
+
+@require_safe
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The feed: no login (the URL is the key); 404 for an unknown or revoked token."""
+    found = services.find_calendar_feed(token)
+    if found is None:
+        raise Http404
+    response = HttpResponse(exports.feed(found.patient), content_type=FORMATS["ics"].media_type)
+    response["Content-Disposition"] = content_disposition_header(False, "medication-plan.ics")
+    # Private: never kept by a shared cache; no-cache: a calendar asks again after a change.
+    response["Cache-Control"] = "private, no-cache"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
