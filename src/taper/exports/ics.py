@@ -67,10 +67,8 @@ def calendar(plan: Plan, drug: DrugKnowledge, options: ExportOptions) -> Calenda
 
 def uid(plan: Plan, options: ExportOptions, step: TaperStep, at: time) -> str:
     """Stable across exports and versions: the same step and time keep the same UID."""
-    return (
-        f"{plan_key(plan.drug_id, plan.start_date, options)}.{plan.drug_id}"
-        f".step{step.index}.{at:%H%M}@taper"
-    )
+    # No drug name: a UID travels with a shared calendar (HZ-049).
+    return f"{plan_key(plan.drug_id, plan.start_date, options)}.step{step.index}.{at:%H%M}@taper"
 
 
 def _event(

@@ -4,6 +4,7 @@ and (from the web app) the check-ins recorded so far.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -51,7 +52,10 @@ class ExportOptions:
 
 
 def plan_key(drug_id: str, start_date: date, options: ExportOptions) -> str:
-    """The plan's stable id: the caller's, or drug and start date (same across versions)."""
+    """The plan's stable id: the caller's, or one derived from drug and start date (the same
+    across versions). Derived ids are hashed: they travel inside shared calendars and
+    bundles, and must not name the medicine (HZ-049)."""
     if options.plan_id:
         return options.plan_id
-    return f"{drug_id}-{start_date:%Y%m%d}"
+    digest = hashlib.sha256(f"{drug_id}|{start_date.isoformat()}".encode()).hexdigest()
+    return f"plan-{digest[:16]}"
