@@ -17,8 +17,8 @@ import pytest
 # beside a running loop unless told the calls are deliberate (they are: plain test code).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright  # noqa: E402
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
