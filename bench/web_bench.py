@@ -84,6 +84,7 @@ class Clinic:
         yesterday = self.today - timedelta(days=1)
         decision = services.record_checkin(patient=model, entered_by=model.user,
                                            data=self.checkin(yesterday), today=yesterday)
+        self.model = model  # not among `patients`: the warm-up's, never measured
         self.request, self.plan_json = version.request, version.plan_json
         self.decision_json, self.action = decision.data, decision.action
         self.password = make_password("bench-password-2026")
@@ -224,15 +225,15 @@ def child(label: str) -> None:
 
 
 def measure_warm_up(clinic: Clinic) -> None:
-    """First requests load templates, the drug's knowledge and the planner; not timed."""
+    """First requests load templates, the drug's knowledge and the engines; not timed."""
     from django.test import Client
 
-    patient = clinic.patients[0]
     client = Client()
-    client.force_login(patient.user)
-    for _ in range(3):
+    client.force_login(clinic.model.user)
+    form = _form(clinic.today, clinic.checkin(clinic.today)["symptoms"])
+    for _ in range(5):
         client.get("/today/")
-    client.get("/checkin/")
+        client.post("/checkin/", form)  # amendments of the model patient's day
 
 
 if __name__ == "__main__":
