@@ -58,6 +58,13 @@ class Pages:
         self.page.goto(self.base_url + path)
         return self.page
 
+    def printed(self, name: str) -> None:
+        """A screenshot of the page as the print stylesheet lays it out (the fridge copy)."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.emulate_media(media="print")
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        self.page.emulate_media(media="screen")
+
     def check(self, name: str) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -73,6 +73,7 @@ def build_approve_and_start(window: Pages) -> None:
     page.click("#activate-plan")
     page.wait_for_selector("[data-testid=plan-status]:has-text('Active')")
     window.check("plan")
+    window.printed("plan-print")
 
 
 def accept_invitation(window: Pages, link: str) -> None:
