@@ -13,7 +13,7 @@ from taper.web.clinic.services.plans import hold_version
 
 
 def active_version(patient: Patient) -> PlanVersion | None:
-    return (PlanVersion.objects.select_related("plan")
+    return (PlanVersion.objects.select_related("plan", "approved_by")
             .filter(plan__patient=patient, status=Status.ACTIVE).first())
 
 

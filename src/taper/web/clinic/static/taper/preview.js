@@ -8,7 +8,8 @@
   function refresh() {
     var data = new FormData(form);
     data.set("action", "preview");
-    fetch(form.action || window.location.href, {
+    // Not form.action: the buttons named "action" shadow that property (a RadioNodeList).
+    fetch(form.getAttribute("action") || window.location.href, {
       method: "POST", body: data, credentials: "same-origin", headers: {"X-Preview": "1"}
     }).then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {

@@ -1,0 +1,143 @@
+"""The issue's story in a real browser: a clinician builds and starts a plan, the patient
+accepts the invitation, checks in twice (quietly, then with hallucinations), and the
+clinician sees the red flag. Every page is screenshotted and checked with axe-core.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from taper.web.clinic.engine import local_today
+from taper.web.clinic.models import Patient
+from tests.browser.conftest import Pages
+from tests.web import factories
+
+pytestmark = pytest.mark.browser
+
+ZONE = "America/New_York"
+
+
+def log_in(window: Pages, email: str) -> None:
+    window.go("/login/")
+    window.page.fill("#id_username", email)
+    window.page.fill("#id_password", factories.PASSWORD)
+    window.page.click("#login-submit")
+
+
+def add_patient(window: Pages) -> str:
+    """The clinician adds Sam; returns the one-time invitation link."""
+    page = window.page
+    page.click("#add-patient")
+    page.wait_for_selector("#create-patient")
+    window.check("patient-new")
+    page.fill("#id_name", "Sam Patel")
+    page.fill("#id_email", "sam@example.org")
+    page.select_option("#id_timezone", ZONE)
+    page.click("#create-patient")
+    link = page.wait_for_selector("[data-testid=invitation-link]").input_value()
+    window.check("patient-created")
+    return link
+
+
+def build_approve_and_start(window: Pages) -> None:
+    """The diarist's plan through the builder: preview, save, approve, start."""
+    page = window.page
+    page.click("#build-plan")
+    page.wait_for_selector("#plan-builder")
+    page.fill("#id_start_date", local_today(ZONE).isoformat())
+    page.select_option("#id_timezone", ZONE)
+    for i, at in enumerate(("08:00", "14:00", "20:00")):
+        page.fill(f"#id_dose_{i}_time", at)
+        page.fill(f"#id_dose_{i}_mg", "20")
+    page.select_option("#id_held_0_form", "tablet")
+    page.fill("#id_held_0_strength", "20")
+    page.select_option("#id_held_0_divisible", "4")
+    page.fill("#id_held_0_label", "20 mg tablet, cut in quarters")
+    page.check("#id_strategy_kind_0")  # the same amount less each step
+    page.fill("#id_step_mg", "5")
+    page.fill("#id_step_days", "5")
+    page.fill("#id_reduce_order", "14:00, 08:00, 20:00")
+    page.click("#preview-plan")
+    page.wait_for_selector("#preview [data-testid=step-table]")
+    window.check("plan-builder-preview")
+    page.click("#save-plan")
+    page.wait_for_selector("#approve-plan")
+    window.check("plan-draft")
+    page.click("#approve-plan")
+    page.wait_for_selector("#confirm-approve")
+    window.check("plan-approve")
+    page.fill("#id_note", "Reviewed at clinic.")
+    page.click("#confirm-approve")
+    page.click("#activate-plan")
+    page.wait_for_selector("[data-testid=plan-status]:has-text('Active')")
+    window.check("plan")
+    window.printed("plan-print")
+
+
+def accept_invitation(window: Pages, link: str) -> None:
+    page = window.page
+    page.goto(link)
+    page.wait_for_selector("#set-password")
+    window.check("invitation")
+    page.fill("#id_password", factories.PASSWORD)
+    page.fill("#id_password_again", factories.PASSWORD)
+    page.click("#set-password")
+
+
+def check_in(window: Pages, name: str, **severities: int) -> None:
+    page = window.page
+    page.click("#start-checkin")
+    page.wait_for_selector("#submit-checkin")
+    for symptom, level in severities.items():
+        page.check(f"#id_symptom_{symptom}_{level}")
+    window.check(name)
+    page.click("#submit-checkin")
+
+
+@pytest.mark.hazard("HZ-082")
+@pytest.mark.hazard("HZ-086")
+def test_a_red_flag_reaches_the_patient_full_page_and_the_clinician_on_their_list(
+        open_window: Callable[[], Pages]) -> None:
+    factories.clinician()
+    doctor = open_window()
+    log_in(doctor, "dr.reyes@example.org")
+    doctor.page.wait_for_selector("#add-patient")
+    doctor.check("login-done-patient-list-empty")
+    link = add_patient(doctor)
+    build_approve_and_start(doctor)
+
+    sam = open_window()
+    sam.go("/login/")
+    sam.page.wait_for_selector("#login-submit")
+    sam.check("login")
+    accept_invitation(sam, link)
+    doses = sam.page.wait_for_selector("[data-testid=today-doses]")
+    assert "20 mg tablet" in doses.inner_text()
+    assert sam.page.locator("[data-testid=next-change]").is_visible()
+    sam.page.click("#take-0800")
+    sam.page.wait_for_selector("[data-testid=taken-0800]")
+    sam.check("today")
+
+    check_in(sam, "checkin")
+    sam.page.wait_for_selector("[data-testid=decision-proceed]")
+    sam.check("decision")
+
+    sam.go("/today/")
+    check_in(sam, "checkin-hallucinations", hallucinations=2)
+    emergency = sam.page.wait_for_selector("[data-testid=emergency]")
+    box = emergency.bounding_box()
+    assert box is not None and box["y"] < 900, "the emergency message starts below the first screen"
+    assert "emergency" in emergency.inner_text().lower()
+    assert "baclofen" in sam.page.inner_text("[data-testid=tell-them]")
+    sam.check("emergency")
+
+    patient = Patient.objects.get(user__email="sam@example.org")
+    doctor.go("/patients/")
+    flag = doctor.page.wait_for_selector(f"[data-testid=flag-{patient.pk}]")
+    assert "RED FLAG" in flag.inner_text()
+    doctor.check("patient-list-flagged")
+    doctor.page.click("text=Sam Patel")
+    doctor.page.wait_for_selector("[data-testid=patient-flag]")
+    doctor.check("patient-flagged")
