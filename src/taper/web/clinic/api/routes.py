@@ -9,7 +9,7 @@ from typing import Any
 from csp.decorators import csp_update
 from django.http import HttpRequest
 from django.utils.timezone import now
-from ninja import Body, NinjaAPI, Swagger
+from ninja import Body, NinjaAPI, Status, Swagger
 from ninja.parser import Parser
 
 from taper.web.clinic import services
@@ -74,7 +74,7 @@ def create_patient(request: HttpRequest, payload: PatientIn) -> Any:
     require_role(_me(request), Role.CLINICIAN)
     patient, token = services.create_patient(clinician=_me(request), email=payload.email,
                                              name=payload.name, timezone=payload.timezone)
-    return 201, patient_out(patient, request.build_absolute_uri(f"/invitation/{token}/"))
+    return Status(201, patient_out(patient, request.build_absolute_uri(f"/invitation/{token}/")))
 
 
 @api.post("/patients/{int:patient_id}/plans", response={201: PlanOut, **_fails(404, 409, 422)},
@@ -85,7 +85,7 @@ def create_plan(request: HttpRequest, patient_id: int,
     require_role(_me(request), Role.CLINICIAN, Role.PATIENT)
     patient = my_patient(_me(request), patient_id)
     version = services.create_plan_draft(patient=patient, author=_me(request), request_data=payload)
-    return 201, plan_out(version_for(_me(request), version.pk))
+    return Status(201, plan_out(version_for(_me(request), version.pk)))
 
 
 @api.get("/plans/{int:version_id}", response={200: PlanOut, **_fails(404)}, url_name="plan",
@@ -114,7 +114,7 @@ def create_checkin(request: HttpRequest, patient_id: int,
     patient = patient_or_theirs(_me(request), patient_id)
     decision = services.record_checkin(patient=patient, entered_by=_me(request), data=payload)
     checkin = decision.checkin
-    return 201, checkin_out(checkin, decision)
+    return Status(201, checkin_out(checkin, decision))
 
 
 @api.get("/patients/{int:patient_id}/checkins", response={200: list[CheckInOut], **_fails(404)},
