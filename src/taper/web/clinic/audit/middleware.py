@@ -38,7 +38,7 @@ class AuditMiddleware:
             return  # an unknown address or a static file: no record is touched
         name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
         rule = RULES[name]  # a KeyError here is a URL added without its audit rule
-        if origin.changes:
+        if origin.changes or rule.silent:
             return  # the service's change rows say it all
         user = request.user if request.user.is_authenticated else None  # type: ignore[union-attr]
         status = response.status_code

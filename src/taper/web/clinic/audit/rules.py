@@ -21,6 +21,7 @@ class Rule:
     record: str = ""
     get: str | None = None
     post: str | None = None
+    silent: bool = False  # no row at all, not even for a refusal (the API root is always a 404)
 
 
 RULES: dict[str, Rule] = {
@@ -59,6 +60,7 @@ RULES: dict[str, Rule] = {
     "audit": Rule("audit", get=VIEW),
     "audit_csv": Rule("audit", get=EXPORT),
     # The JSON API (namespace "api").
+    "api:api-root": Rule(silent=True),
     "api:openapi-json": Rule(),
     "api:openapi-view": Rule(),
     "api:patients": Rule("patient_list", get=VIEW, post=ATTEMPT),

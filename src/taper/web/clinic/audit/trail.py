@@ -61,9 +61,11 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 def origin_of(request: HttpRequest) -> Origin:
+    user = getattr(request, "user", None)
     return Origin(ip=client_ip(request),
                   user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
-                  method=request.method or "", path=request.path[:500], via="session")
+                  method=request.method or "", path=request.path[:500],
+                  via="session" if user is not None and user.is_authenticated else "")
 
 
 def begin(request: HttpRequest) -> tuple[Origin, Any]:
