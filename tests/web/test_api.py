@@ -39,7 +39,7 @@ def test_a_clinician_adds_a_patient_plans_approves_and_the_patient_checks_in(
 
     sam = token_for(cast.patient.user)
     checkin = call(client, "post", f"/api/patients/{cast.patient.pk}/checkins", sam,
-                   '{"date": "%s", "symptoms": {}, "spasticity": 3, "temperature_c": 37.2}' % start)
+                   f'{{"date": "{start}", "symptoms": {{}}, "spasticity": 3, "temperature_c": 37.2}}')
     assert checkin.status_code == 201, checkin.content
     answer = checkin.json()
     assert answer["decision"]["action"] == "proceed"

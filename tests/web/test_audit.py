@@ -50,8 +50,8 @@ AUDIT: dict[str, tuple[str | None, ...]] = {
     "feed_revoke": (C, D, C, D, D, None),
     "calendar_feed": (X,) * 6,
     "calendar_feed#revoked": (D,) * 6, "calendar_feed#unknown": (D,) * 6,
-    "account": N6[:5] + (None,),
-    "account#post": (A,) * 5 + (None,),  # an empty form: no token made
+    "account": N6,
+    "account#post": (A, A, A, A, A, None),  # an empty form: no token made
     "token_revoke": (C, D, D, D, D, None),
     "token_revoke#get": N6,
     "audit": (D, D, D, D, V, None),

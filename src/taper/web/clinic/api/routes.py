@@ -52,6 +52,11 @@ api = NinjaAPI(
 errors.install(api)
 
 
+# The engines' own documents as bodies: the engines validate them (docs/api.md, issue 2 and 3).
+PLAN_REQUEST = Body(..., description="the planning request, as `taper plan` reads it")
+CHECKIN = Body(..., description="one check-in, as `taper assess` reads it")
+
+
 def _fails(*codes: int) -> dict[int, type[Error]]:
     return {code: Error for code in (401, 403, 429, *codes)}
 
@@ -80,8 +85,7 @@ def create_patient(request: HttpRequest, payload: PatientIn) -> Any:
 @api.post("/patients/{int:patient_id}/plans", response={201: PlanOut, **_fails(404, 409, 422)},
           url_name="patient_plans", summary="A new plan as a draft, from a planning request")
 def create_plan(request: HttpRequest, patient_id: int,
-                payload: dict[str, Any] = Body(..., description="the planning request (docs/api.md)")
-                ) -> Any:
+                payload: dict[str, Any] = PLAN_REQUEST) -> Any:
     require_role(_me(request), Role.CLINICIAN, Role.PATIENT)
     patient = my_patient(_me(request), patient_id)
     version = services.create_plan_draft(patient=patient, author=_me(request), request_data=payload)
@@ -108,8 +112,7 @@ def approve_plan(request: HttpRequest, version_id: int, payload: ApproveIn | Non
 @api.post("/patients/{int:patient_id}/checkins", response={201: CheckInOut, **_fails(404, 409, 422)},
           url_name="patient_checkins", summary="Record a check-in; the answer holds the decision")
 def create_checkin(request: HttpRequest, patient_id: int,
-                   payload: dict[str, Any] = Body(..., description="one check-in (docs/api.md)")
-                   ) -> Any:
+                   payload: dict[str, Any] = CHECKIN) -> Any:
     require_role(_me(request), Role.CLINICIAN, Role.PATIENT)
     patient = patient_or_theirs(_me(request), patient_id)
     decision = services.record_checkin(patient=patient, entered_by=_me(request), data=payload)

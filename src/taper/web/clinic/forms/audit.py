@@ -20,7 +20,7 @@ class AuditFilterForm(forms.Form):
     user = forms.CharField(label="Who (email contains)", required=False)
     patient = forms.IntegerField(label="Patient number", required=False, min_value=1)
     action = forms.ChoiceField(label="Action", required=False,
-                               choices=[("", "any")] + list(AuditAction.choices))
+                               choices=[("", "any"), *AuditAction.choices])
     since = forms.DateField(label="From (UTC date)", required=False,
                             widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label="To (UTC date, inclusive)", required=False,

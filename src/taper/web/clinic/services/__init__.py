@@ -3,8 +3,8 @@ keyword-only arguments and runs in one transaction, so bad input saves nothing.
 """
 
 from taper.web.clinic.engine import ServiceError
-from taper.web.clinic.services.desk import acknowledge_decision, attention_list
 from taper.web.clinic.services.checkins import mark_dose_taken, record_checkin
+from taper.web.clinic.services.desk import acknowledge_decision, attention_list
 from taper.web.clinic.services.feeds import (
     create_calendar_feed,
     find_calendar_feed,
@@ -30,10 +30,28 @@ from taper.web.clinic.services.plans import (
 from taper.web.clinic.services.tokens import create_api_token, find_api_token, revoke_api_token
 
 __all__ = [
-    "ServiceError", "accept_invitation", "acknowledge_decision", "activate", "add_user",
-    "approve_plan", "attention_list", "change_plan", "create_api_token", "find_api_token",
+    "ServiceError",
+    "accept_invitation",
+    "acknowledge_decision",
+    "activate",
+    "add_user",
+    "approve_plan",
+    "attention_list",
+    "change_plan",
+    "complete_plan",
+    "create_api_token",
+    "create_calendar_feed",
+    "create_patient",
+    "create_plan_draft",
+    "find_api_token",
+    "find_calendar_feed",
+    "find_invitation",
+    "invite",
+    "mark_dose_taken",
+    "preview_plan",
+    "record_checkin",
     "revoke_api_token",
-    "complete_plan", "create_calendar_feed", "create_patient", "create_plan_draft",
-    "find_calendar_feed", "find_invitation", "invite", "mark_dose_taken", "preview_plan",
-    "record_checkin", "revoke_calendar_feed", "self_register", "stop_plan",
+    "revoke_calendar_feed",
+    "self_register",
+    "stop_plan",
 ]
