@@ -62,6 +62,7 @@ def test_the_audit_page_is_paginated(cast: Cast, trail: Client) -> None:
     assert 'id="audit-newer"' in second and "page 2 of 2" in second
 
 
+@pytest.mark.hazard("HZ-098")
 def test_the_csv_has_every_matching_row_and_never_a_formula(cast: Cast, trail: Client) -> None:
     trail.post("/logout/")
     trail.post("/login/", {"username": "=HYPERLINK(\"http://evil\")", "password": "x"})
