@@ -10,7 +10,7 @@ from django.contrib.staticfiles import finders
 from django.test import Client, override_settings
 
 from taper.web.clinic import services
-from taper.web.clinic.models import ApiToken, Patient, PlanVersion
+from taper.web.clinic.models import ApiToken, AuditEvent, Patient, PlanVersion
 from tests.web import factories
 from tests.web.apiclient import call, token_for
 from tests.web.conftest import Cast
@@ -84,6 +84,8 @@ def test_a_bad_body_is_a_422_naming_the_field(cast: Cast, client: Client, url: s
     assert response.status_code == 422, response.content
     assert response.json()["field"] == field and response.json()["detail"]
     assert (Patient.objects.count(), PlanVersion.objects.count()) == before
+    row = AuditEvent.objects.first()
+    assert row is not None and (row.action, row.status) == ("attempt", 422)
 
 
 def test_approving_a_plan_that_is_not_a_draft_is_a_409(cast: Cast, client: Client) -> None:
