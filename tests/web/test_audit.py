@@ -108,6 +108,14 @@ def test_a_page_view_names_the_record_and_its_patient(cast: Cast, client: Client
     assert row.at.utcoffset().total_seconds() == 0  # stored and shown in UTC
 
 
+def test_a_calendar_fetch_names_the_patient_whose_calendar_it_is(cast: Cast, client: Client) -> None:
+    token = services.create_calendar_feed(patient=cast.patient, actor=cast.patient.user)
+    client.get(f"/feeds/{token}.ics", HTTP_USER_AGENT="Calendar/2")
+    row = AuditEvent.objects.first()
+    assert row is not None and (row.action, row.record_type, row.patient_id, row.actor_id) == (
+        "export", "patient", cast.patient.pk, None)
+
+
 AUDITED_SERVICES = {"accept_invitation", "acknowledge_decision", "activate", "add_user",
                     "approve_plan", "change_plan", "complete_plan", "create_api_token",
                     "create_calendar_feed", "create_patient", "create_plan_draft", "invite",
