@@ -54,6 +54,12 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "calendar_feed": ("get", "feed", (200, 200, 200, 200, 200, 200)),
     "calendar_feed#revoked": ("get", "revoked-feed", (404, 404, 404, 404, 404, 404)),
     "calendar_feed#unknown": ("get", "bad-token", (404, 404, 404, 404, 404, 404)),
+    "account": ("get", "", (200, 200, 200, 200, 200, LOGIN)),
+    "account#post": ("post", "", (200, 200, 200, 200, 200, LOGIN)),
+    "token_revoke": ("post", "token", (302, 404, 404, 404, 404, LOGIN)),  # the clinician's token
+    "token_revoke#get": ("get", "token", (405, 405, 405, 405, 405, 405)),
+    "audit": ("get", "", (403, 403, 403, 403, 200, LOGIN)),
+    "audit_csv": ("get", "", (403, 403, 403, 403, 200, LOGIN)),
 }
 
 
@@ -79,6 +85,9 @@ def _url(cast: Cast, name: str, argument: str) -> str:
         return reverse(name, args=[cast.plan.pk, "csv"])
     if argument == "draft-csv":
         return reverse(name, args=[factories.draft_plan(cast.patient, cast.clinician).pk, "csv"])
+    if argument == "token":
+        token, _ = services.create_api_token(user=cast.clinician, name="EHR", actor=cast.clinician)
+        return reverse(name, args=[token.pk])
     if argument in ("feed", "revoked-feed"):
         token = services.create_calendar_feed(patient=cast.patient, actor=cast.patient.user)
         if argument == "revoked-feed":

@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "pk": ("taper.cli.pk", "model the blood level across a plan (not a measurement)"),
     "serve": ("taper.cli.web", "run the web application (applies migrations first)"),
     "adduser": ("taper.cli.web", "add a clinician, patient or administrator account"),
+    "token": ("taper.cli.token", "make a personal API token for an account (shown once)"),
 }
 
 

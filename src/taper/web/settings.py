@@ -35,6 +35,9 @@ ALLOWED_HOSTS = envlist("TAPER_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]
 CSRF_TRUSTED_ORIGINS = envlist("TAPER_CSRF_TRUSTED_ORIGINS", [])
 SELF_REGISTRATION = envbool("TAPER_SELF_REGISTRATION")
 INVITATION_DAYS = envint("TAPER_INVITATION_DAYS", 7, low=1)
+# API tokens: requests a token may make per fixed window (a minute); more answer 429.
+TOKEN_RATE_LIMIT = envint("TAPER_TOKEN_RATE_LIMIT", 120, low=1)
+TOKEN_RATE_WINDOW_SECONDS = 60
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -43,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "ninja",  # the API docs page then uses its vendored Swagger UI files, not a CDN
     "taper.web.clinic",
 ]
 
@@ -53,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "taper.web.clinic.audit.middleware.AuditMiddleware",  # needs request.user; sees 403/404s
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
@@ -138,7 +143,8 @@ SECURE_SSL_REDIRECT = PRODUCTION and envbool("TAPER_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = envint("TAPER_HSTS_SECONDS", 31536000) if PRODUCTION else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
-if envbool("TAPER_BEHIND_PROXY"):
+BEHIND_PROXY = envbool("TAPER_BEHIND_PROXY")  # also: the audit trail's client address
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # No inline script or style anywhere: the one script (the plan preview) is a static file.

@@ -5,7 +5,10 @@ from django.contrib.staticfiles.views import serve as serve_found
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from taper.web.clinic.api.routes import api
+
 urlpatterns = [
+    path("api/", api.urls),
     path("", include("taper.web.clinic.urls")),
 ]
 

@@ -6,3 +6,6 @@ class ClinicConfig(AppConfig):
     label = "clinic"
     verbose_name = "Clinic"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from taper.web.clinic.audit import signals  # noqa: F401  (connects the login signals)

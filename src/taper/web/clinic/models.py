@@ -207,6 +207,10 @@ class Decision(models.Model):
     held_version = models.ForeignKey(PlanVersion, models.PROTECT, null=True, blank=True,
                                      related_name="+")
     created_at = models.DateTimeField(default=now)
+    # The clinician has seen a flagged decision (it leaves the attention list).
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True,
+                                        related_name="+")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -236,3 +240,95 @@ class CalendarFeed(models.Model):
         constraints = [models.UniqueConstraint(
             fields=["patient"], condition=models.Q(revoked_at__isnull=True),
             name="one_live_feed_per_patient")]
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", "Viewed"
+    EXPORT = "export", "Exported or downloaded"
+    CHANGE = "change", "Changed"
+    ATTEMPT = "attempt", "Tried a change that changed nothing"
+    DENIED = "denied", "Refused"
+    LOGIN = "login", "Logged in"
+    LOGIN_FAILED = "login_failed", "Failed to log in"
+    LOGOUT = "logout", "Logged out"
+
+
+class AppendOnly(models.QuerySet["AuditEvent"]):
+    """A queryset with no road to change or remove rows."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("the audit trail is append-only: rows are never updated")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("the audit trail is append-only: rows are never deleted")
+
+    # Django's other paths to UPDATE; refusing them keeps the rule whole.
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        raise TypeError("the audit trail is append-only: rows are never updated")
+
+    def update_or_create(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("the audit trail is append-only: rows are never updated")
+
+
+class AuditEvent(models.Model):
+    """Who did what to which record, when (UTC) and from where. Append-only.
+
+    Record ids are plain integers, not foreign keys: a refused request may name a record
+    that does not exist, and the row must outlive anything it names. On PostgreSQL a
+    trigger (migration 0003) refuses UPDATE and DELETE as well.
+    """
+
+    at = models.DateTimeField(default=now, db_index=True)
+    actor = models.ForeignKey(User, models.PROTECT, null=True, blank=True, related_name="+",
+                              db_constraint=False)
+    actor_email = models.CharField(max_length=254, blank=True)  # also the address tried at a failed login
+    action = models.CharField(max_length=16, choices=AuditAction.choices)
+    event = models.CharField(max_length=64)  # the URL name or the service that acted
+    record_type = models.CharField(max_length=32, blank=True)
+    record_id = models.BigIntegerField(null=True, blank=True)
+    patient_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    method = models.CharField(max_length=8, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    via = models.CharField(max_length=32, blank=True)  # "session", "token 12", "cli", "feed"
+
+    objects = AppendOnly.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["actor", "-at"]), models.Index(fields=["action", "-at"])]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise TypeError("the audit trail is append-only: rows are never updated")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("the audit trail is append-only: rows are never deleted")
+
+
+class ApiToken(models.Model):
+    """A personal API token: only its SHA-256 is kept, so it is shown once; revocable.
+
+    `window_start`/`window_count` are the fixed-window rate limit (one counter a token).
+    """
+
+    user = models.ForeignKey(User, models.PROTECT, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)  # shown in lists so a person can tell tokens apart
+    created_at = models.DateTimeField(default=now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    window_start = models.DateTimeField(null=True, blank=True)
+    window_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None

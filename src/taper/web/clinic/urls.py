@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from taper.web.clinic.views import accounts, auth, clinician, exports, patient, plans
+from taper.web.clinic.views import account, accounts, auth, clinician, exports, patient, plans
 
 urlpatterns = [
     path("", auth.home, name="home"),
@@ -34,4 +34,8 @@ urlpatterns = [
     path("checkin/", patient.checkin, name="checkin"),
     path("decisions/<int:decision_id>/", patient.decision_detail, name="decision_detail"),
     path("accounts/", accounts.accounts, name="accounts"),
+    path("account/", account.account, name="account"),
+    path("account/tokens/<int:token_id>/revoke/", account.token_revoke, name="token_revoke"),
+    path("audit/", account.audit, name="audit"),
+    path("audit/export.csv", account.audit_csv, name="audit_csv"),
 ]

@@ -4,6 +4,7 @@ keyword-only arguments and runs in one transaction, so bad input saves nothing.
 
 from taper.web.clinic.engine import ServiceError
 from taper.web.clinic.services.checkins import mark_dose_taken, record_checkin
+from taper.web.clinic.services.desk import acknowledge_decision, attention_list
 from taper.web.clinic.services.feeds import (
     create_calendar_feed,
     find_calendar_feed,
@@ -26,10 +27,31 @@ from taper.web.clinic.services.plans import (
     preview_plan,
     stop_plan,
 )
+from taper.web.clinic.services.tokens import create_api_token, find_api_token, revoke_api_token
 
 __all__ = [
-    "ServiceError", "accept_invitation", "activate", "add_user", "approve_plan", "change_plan",
-    "complete_plan", "create_calendar_feed", "create_patient", "create_plan_draft",
-    "find_calendar_feed", "find_invitation", "invite", "mark_dose_taken", "preview_plan",
-    "record_checkin", "revoke_calendar_feed", "self_register", "stop_plan",
+    "ServiceError",
+    "accept_invitation",
+    "acknowledge_decision",
+    "activate",
+    "add_user",
+    "approve_plan",
+    "attention_list",
+    "change_plan",
+    "complete_plan",
+    "create_api_token",
+    "create_calendar_feed",
+    "create_patient",
+    "create_plan_draft",
+    "find_api_token",
+    "find_calendar_feed",
+    "find_invitation",
+    "invite",
+    "mark_dose_taken",
+    "preview_plan",
+    "record_checkin",
+    "revoke_api_token",
+    "revoke_calendar_feed",
+    "self_register",
+    "stop_plan",
 ]

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from taper.web.clinic.audit.trail import audited
 from taper.web.clinic.engine import ServiceError, local_today, stored_plan
 from taper.web.clinic.models import CheckIn, Decision, DoseTaken, Patient, PlanVersion, Status, User
 from taper.web.clinic.services.plans import hold_version
@@ -30,6 +31,7 @@ def _field(message: str) -> ServiceError:
 
 
 @transaction.atomic
+@audited("record_checkin", actor="entered_by")
 def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
                    today: date | None = None) -> Decision:
     """Validate with the engine's parser, store the check-in as entered, assess, store the
@@ -75,6 +77,7 @@ def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
 
 
 @transaction.atomic
+@audited("mark_dose_taken", actor="recorded_by")
 def mark_dose_taken(*, patient: Patient, recorded_by: User, day: date, at: time,
                     today: date | None = None) -> DoseTaken:
     """Mark one scheduled dose as taken (marking it again changes nothing)."""

@@ -13,6 +13,7 @@ import secrets
 from django.db import transaction
 from django.utils.timezone import now
 
+from taper.web.clinic.audit.trail import audited
 from taper.web.clinic.engine import ServiceError
 from taper.web.clinic.models import CalendarFeed, Patient, Role, User
 
@@ -37,6 +38,7 @@ def _revoke(patient: Patient, actor: User) -> int:
 
 
 @transaction.atomic
+@audited("create_calendar_feed", actor="actor", subject="patient")
 def create_calendar_feed(*, patient: Patient, actor: User) -> str:
     """A new feed token for the patient (shown once); any earlier feed stops working."""
     if not may_manage_feed(actor, patient):
@@ -49,6 +51,7 @@ def create_calendar_feed(*, patient: Patient, actor: User) -> str:
 
 
 @transaction.atomic
+@audited("revoke_calendar_feed", actor="actor", subject="patient")
 def revoke_calendar_feed(*, patient: Patient, actor: User) -> bool:
     """Turn the patient's feed off; False when there was none."""
     if not may_manage_feed(actor, patient):

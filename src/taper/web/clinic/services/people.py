@@ -13,6 +13,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.timezone import now
 
+from taper.web.clinic.audit.trail import RESULT, audited
 from taper.web.clinic.engine import ServiceError, valid_timezone
 from taper.web.clinic.models import Invitation, Patient, Role, User
 
@@ -47,6 +48,8 @@ def _password(password: str, user: User | None = None) -> None:
         raise ServiceError("password", " ".join(exc.messages)) from None
 
 
+@transaction.atomic
+@audited("invite", actor="created_by", subject="user")
 def invite(*, user: User, created_by: User | None, at: datetime | None = None) -> str:
     """A new one-time link token for `user`; only its hash is stored."""
     token = secrets.token_urlsafe(32)
@@ -58,6 +61,7 @@ def invite(*, user: User, created_by: User | None, at: datetime | None = None) -
 
 
 @transaction.atomic
+@audited("create_patient", actor="clinician")
 def create_patient(*, clinician: User, email: str, name: str, timezone: str) -> tuple[Patient, str]:
     """A patient of `clinician`, and the invitation token to show once."""
     if clinician.role != Role.CLINICIAN:
@@ -77,6 +81,7 @@ def find_invitation(token: str) -> Invitation | None:
 
 
 @transaction.atomic
+@audited("accept_invitation", actor=RESULT)
 def accept_invitation(*, token: str, password: str) -> User:
     """Set the invitee's password; the link then no longer works."""
     invitation = find_invitation(token)
@@ -92,6 +97,7 @@ def accept_invitation(*, token: str, password: str) -> User:
 
 
 @transaction.atomic
+@audited("self_register", actor=RESULT)
 def self_register(*, email: str, name: str, timezone: str, password: str) -> Patient:
     """Someone planning alone (only when TAPER_SELF_REGISTRATION is on); no prescriber yet."""
     if not settings.SELF_REGISTRATION:
@@ -107,6 +113,7 @@ def self_register(*, email: str, name: str, timezone: str, password: str) -> Pat
 
 
 @transaction.atomic
+@audited("add_user", actor=None)
 def add_user(*, email: str, role: str, password: str, clinician_email: str | None = None,
              name: str = "", timezone: str = "UTC") -> User:
     """A user with a password (the `taper adduser` command); a patient may name a clinician."""

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.timezone import now
 
 from taper.core.plan import Plan as EnginePlan
+from taper.web.clinic.audit.trail import audited
 from taper.web.clinic.engine import ServiceError, local_today, plan_json, plan_request
 from taper.web.clinic.models import (
     LifecycleEvent,
@@ -51,6 +52,7 @@ def preview_plan(*, patient: Patient, request_data: dict[str, Any],
 
 
 @transaction.atomic
+@audited("create_plan_draft", actor="author")
 def create_plan_draft(*, patient: Patient, author: User, request_data: dict[str, Any],
                       today: date | None = None) -> PlanVersion:
     """A new plan with its first version as a draft; bad input raises and saves nothing."""
@@ -65,6 +67,7 @@ def create_plan_draft(*, patient: Patient, author: User, request_data: dict[str,
 
 
 @transaction.atomic
+@audited("change_plan", actor="author")
 def change_plan(*, version: PlanVersion, author: User, request_data: dict[str, Any],
                 today: date | None = None) -> PlanVersion:
     """A new draft version of the same plan; the current one stays in force until activation."""
@@ -86,6 +89,7 @@ def change_plan(*, version: PlanVersion, author: User, request_data: dict[str, A
 
 
 @transaction.atomic
+@audited("approve_plan", actor="clinician")
 def approve_plan(*, version: PlanVersion, clinician: User, note: str = "") -> PlanVersion:
     """A prescriber's review: who and when, with an optional note."""
     version = PlanVersion.objects.select_for_update().get(pk=version.pk)
@@ -102,6 +106,7 @@ def approve_plan(*, version: PlanVersion, clinician: User, note: str = "") -> Pl
 
 
 @transaction.atomic
+@audited("activate", actor="actor")
 def activate(*, version: PlanVersion, actor: User) -> PlanVersion:
     """Put a version in force. The version it replaces becomes `changed`.
 
@@ -130,6 +135,7 @@ def activate(*, version: PlanVersion, actor: User) -> PlanVersion:
 
 
 @transaction.atomic
+@audited("stop_plan", actor="actor")
 def stop_plan(*, version: PlanVersion, actor: User, reason: str) -> PlanVersion:
     """End a plan early (or withdraw a draft) with a written reason."""
     version = PlanVersion.objects.select_for_update().get(pk=version.pk)
@@ -147,6 +153,7 @@ def stop_plan(*, version: PlanVersion, actor: User, reason: str) -> PlanVersion:
 
 
 @transaction.atomic
+@audited("complete_plan", actor="actor")
 def complete_plan(*, version: PlanVersion, actor: User, today: date | None = None) -> PlanVersion:
     """Mark an active plan completed once its stop date has come."""
     version = PlanVersion.objects.select_for_update().get(pk=version.pk)
@@ -163,6 +170,7 @@ def complete_plan(*, version: PlanVersion, actor: User, today: date | None = Non
     return version
 
 
+@audited("hold_version", actor="actor")
 def hold_version(*, version: PlanVersion, held: EnginePlan, actor: User, note: str) -> PlanVersion:
     """The engine's held plan as a new active version (called inside record_checkin's transaction).
 

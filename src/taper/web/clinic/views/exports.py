@@ -89,6 +89,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     found = services.find_calendar_feed(token)
     if found is None:
         raise Http404
+    request.audit_record = ("patient", found.patient_id, found.patient_id)  # type: ignore[attr-defined]
     response = HttpResponse(exports.feed(found.patient), content_type=FORMATS["ics"].media_type)
     response["Content-Disposition"] = content_disposition_header(False, "medication-plan.ics")
     # Private: never kept by a shared cache; no-cache: a calendar asks again after a change.

@@ -1,0 +1,75 @@
+"""What each URL leaves in the audit trail. Every named URL (pages and API) has a rule;
+tests/web/test_audit.py fails if one is missing, and checks each row for each of the cast.
+
+`record` says which record a request touches: "patient", "plan_version" or "decision"
+(the id is the URL's argument), "me" (the patient who is logged in), or a kind with no id
+("patient_list", "audit"...). `get`/`post` are the actions for a request that succeeds;
+None leaves no row (a login form, a redirect). A refusal (401, 403, 404, 429) is always a
+"denied" row; a POST whose service recorded a change leaves that change row only, and a
+POST that changed nothing (a form error, a preview) is an "attempt".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+VIEW, EXPORT, ATTEMPT = "view", "export", "attempt"
+
+
+@dataclass(frozen=True)
+class Rule:
+    record: str = ""
+    get: str | None = None
+    post: str | None = None
+    silent: bool = False  # no row at all, not even for a refusal (the API root is always a 404)
+
+
+RULES: dict[str, Rule] = {
+    # Sign-in pages: logins, failures and logouts are rows of their own (signals).
+    "home": Rule(),
+    "login": Rule(),
+    "logout": Rule(),
+    "accept_invitation": Rule("invitation", get=VIEW, post=ATTEMPT),
+    "register": Rule("registration", post=ATTEMPT),
+    # The clinician's pages.
+    "patient_list": Rule("patient_list", get=VIEW),
+    "patient_new": Rule("patient", post=ATTEMPT),
+    "patient_detail": Rule("patient", get=VIEW),
+    "plan_new": Rule("patient", get=VIEW, post=ATTEMPT),
+    "journal_csv": Rule("patient", get=EXPORT),
+    "feed_settings": Rule("patient", get=VIEW),
+    "feed_new": Rule("patient", post=ATTEMPT),
+    "feed_revoke": Rule("patient", post=ATTEMPT),
+    "calendar_feed": Rule("calendar_feed", get=EXPORT),
+    "plan_detail": Rule("plan_version", get=VIEW),
+    "plan_approve": Rule("plan_version", get=VIEW, post=ATTEMPT),
+    "plan_activate": Rule("plan_version", post=ATTEMPT),
+    "plan_change": Rule("plan_version", get=VIEW, post=ATTEMPT),
+    "plan_complete": Rule("plan_version", post=ATTEMPT),
+    "plan_stop": Rule("plan_version", get=VIEW, post=ATTEMPT),
+    "plan_download": Rule("plan_version", get=EXPORT),
+    # The patient's pages.
+    "today": Rule("me", get=VIEW),
+    "dose_taken": Rule("me", post=ATTEMPT),
+    "checkin": Rule("me", get=VIEW, post=ATTEMPT),
+    "decision_detail": Rule("decision", get=VIEW),
+    # Accounts, tokens and the audit trail itself.
+    "accounts": Rule("accounts", get=VIEW),
+    "account": Rule("account", post=ATTEMPT),
+    "token_revoke": Rule("api_token", post=ATTEMPT),
+    "audit": Rule("audit", get=VIEW),
+    "audit_csv": Rule("audit", get=EXPORT),
+    # The JSON API (namespace "api").
+    "api:api-root": Rule(silent=True),
+    "api:openapi-json": Rule(),
+    "api:openapi-view": Rule(),
+    "api:patients": Rule("patient_list", get=VIEW, post=ATTEMPT),
+    "api:patient_plans": Rule("patient", post=ATTEMPT),
+    "api:plan": Rule("plan_version", get=VIEW),
+    "api:plan_approve": Rule("plan_version", post=ATTEMPT),
+    "api:patient_checkins": Rule("patient", get=VIEW, post=ATTEMPT),
+    "api:dashboard": Rule("dashboard", get=VIEW),
+}
+
+ID_ARGUMENT = {"patient": "patient_id", "plan_version": "version_id", "decision": "decision_id",
+               "api_token": "token_id"}

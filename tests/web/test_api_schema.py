@@ -1,0 +1,64 @@
+"""Schemathesis against /api/openapi.json with a clinician's and a patient's tokens: no
+answer is a server error, and every answer (status, content type, body) is the one the
+schema promises. Path ids are the cast's real records, so bodies reach the engines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from taper.web.wsgi import application
+from tests.web import factories
+from tests.web.apiclient import token_for
+from tests.web.conftest import Cast
+
+schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
+          response_schema_conformance]
+
+
+@pytest.fixture
+def same_connection() -> Iterator[None]:
+    """The WSGI app runs in the test's transaction: Django must not close the connection
+    between requests (its test client does the same)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(autouse=True)
+def generous_rate_limit(settings: object) -> None:
+    settings.TOKEN_RATE_LIMIT = 1_000_000  # type: ignore[attr-defined]  # 429s would hide the rest
+
+
+@pytest.fixture
+def tokens(cast: Cast) -> dict[str, str]:
+    factories.draft_plan(cast.patient, cast.clinician)
+    return {"clinician": token_for(cast.clinician), "patient": token_for(cast.patient.user)}
+
+
+@pytest.mark.hazard("HZ-097")
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
+@pytest.mark.parametrize("caller", ["clinician", "patient"])
+def test_the_api_keeps_to_its_schema(case: schemathesis.Case, cast: Cast, tokens: dict[str, str],
+                                     same_connection: None, caller: str) -> None:
+    ids = {"patient_id": cast.patient.pk, "version_id": cast.plan.pk}
+    if case.path_parameters:
+        case.path_parameters = {k: ids.get(k, v) for k, v in case.path_parameters.items()}
+    case.call_and_validate(headers={"Authorization": f"Bearer {tokens[caller]}"}, checks=CHECKS)
