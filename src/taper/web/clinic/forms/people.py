@@ -41,3 +41,9 @@ class ApproveForm(forms.Form):
 class StopForm(forms.Form):
     reason = forms.CharField(label="Why does this plan stop?", widget=forms.Textarea(
         attrs={"rows": 3}))
+
+
+class HoldForm(forms.Form):
+    days = forms.IntegerField(label="Extend the current step by (days)", min_value=1,
+                              max_value=90, initial=3)
+    reason = forms.CharField(label="Why?", widget=forms.Textarea(attrs={"rows": 3}))

@@ -10,6 +10,7 @@ from taper.web.clinic import services
 from taper.web.clinic.engine import local_today
 from taper.web.clinic.forms.people import PatientForm
 from taper.web.clinic.models import Decision, Role
+from taper.web.clinic.presenters import suggestion_rows
 from taper.web.clinic.views.access import my_patient, role_required
 
 
@@ -46,4 +47,5 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     checkins = patient.checkins.order_by("-date", "-id")[:30]
     return render(request, "clinic/patient_detail.html", {
         "patient": patient, "plans": plans, "decisions": decisions, "checkins": checkins,
-        "today": local_today(patient.timezone)})
+        "today": local_today(patient.timezone),
+        "flag_suggestions": suggestion_rows(decisions[0].data) if decisions else []})

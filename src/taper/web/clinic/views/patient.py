@@ -14,6 +14,7 @@ from taper.web.clinic import services
 from taper.web.clinic.engine import doses_on, local_today, next_change, stored_plan
 from taper.web.clinic.forms.checkin import CheckInForm
 from taper.web.clinic.models import Patient, Role
+from taper.web.clinic.presenters import suggestion_rows
 from taper.web.clinic.services.checkins import active_version
 from taper.web.clinic.views.access import decision_for, role_required
 
@@ -93,4 +94,5 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
     decision = decision_for(request.user, decision_id)  # type: ignore[arg-type]
     template = "clinic/emergency.html" if decision.is_emergency else "clinic/decision.html"
     return render(request, template, {"decision": decision, "d": decision.data,
-                                      "patient": decision.patient})
+                                      "patient": decision.patient,
+                                      "suggestions": suggestion_rows(decision.data)})
