@@ -122,3 +122,11 @@ def test_a_hold_needs_days_in_range_and_a_reason(cast: Cast, days: int, reason: 
     with pytest.raises(services.ServiceError) as caught:
         services.extend_step(version=cast.plan, clinician=cast.clinician, days=days, reason=reason)
     assert caught.value.field == field
+
+
+def test_before_a_new_version_starts_today_shows_the_dose_kept_until_then(cast: Cast,
+                                                                          client: Client) -> None:
+    decision = factories.worse_after_a_cut(cast.patient)
+    services.apply_suggestion(decision=decision, clinician=cast.clinician, kind="return_to_dose")
+    client.force_login(cast.patient.user)
+    assert b"55 mg in all" in client.get("/today/").content

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.timezone import now
 from django.views.decorators.http import require_POST
 
+from taper.exports.words import mg_words
 from taper.web.clinic import services
 from taper.web.clinic.forms.people import ApproveForm, HoldForm
 from taper.web.clinic.models import Role
@@ -66,6 +69,8 @@ def suggestion_apply(request: HttpRequest, decision_id: int, kind: str) -> HttpR
         _, plan = adjust.preview_suggestion(decision=decision, clinician=request.user,  # type: ignore[arg-type]
                                             kind=kind, index=index)
         context["preview"] = _plan_context(plan)
+        context["first_daily"] = mg_words(sum((d.mg for d in plan.baseline), Fraction(0)))
+        context["first_until"] = plan.start_date
     except services.ServiceError as exc:
         context["problem"] = exc.message
     return render(request, "clinic/suggestion_apply.html", context)

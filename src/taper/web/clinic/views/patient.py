@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
+from fractions import Fraction
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from taper.core.plan import Plan, TaperStep
 from taper.exports.words import mg_words
 from taper.web.clinic import services
 from taper.web.clinic.engine import doses_on, local_today, next_change, stored_plan
@@ -34,11 +36,20 @@ def today(request: HttpRequest) -> HttpResponse:
         step, doses = doses_on(plan, day)
         taken = set(patient.doses_taken.filter(date=day).values_list("time", flat=True))
         context.update(step=step, doses=[(d, d.time in taken) for d in doses],
-                       daily=None if step is None else mg_words(step.daily_mg),
+                       daily=_daily(plan, step, day),
                        next_change=next_change(plan, day), plan=plan)
     context["latest"] = patient.decisions.select_related("checkin").first()
     context["checked_in_today"] = patient.checkins.filter(date=day).exists()
     return render(request, "clinic/today.html", context)
+
+
+def _daily(plan: Plan, step: TaperStep | None, day: date) -> str | None:
+    """Today's total: the step's, or before a (new) plan starts, the dose kept until then."""
+    if step is not None:
+        return mg_words(step.daily_mg)
+    if day < plan.start_date:
+        return mg_words(sum((d.mg for d in plan.baseline), Fraction(0)))
+    return None
 
 
 @require_POST
