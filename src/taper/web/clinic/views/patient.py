@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from fractions import Fraction
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.timezone import now
 from django.views.decorators.http import require_POST
 
 from taper.core.plan import Plan, TaperStep
@@ -77,7 +80,11 @@ def checkin(request: HttpRequest) -> HttpResponse:
         return render(request, "clinic/checkin_no_plan.html", {"patient": patient})
     day = local_today(patient.timezone)
     rules = load_monitoring(version.plan.drug)
-    form = CheckInForm(request.POST or None, rules=rules, initial=_yesterday(patient, day))
+    due = doses_due(stored_plan(version.plan_json), patient.timezone)
+    initial: dict[str, Any] = _yesterday(patient, day)
+    marked = patient.doses_taken.filter(date=day).values_list("time", flat=True)
+    initial["doses_taken"] = [t.strftime("%H:%M") for t in marked if t in due]
+    form = CheckInForm(request.POST or None, rules=rules, initial=initial, due=due)
     if request.method == "POST" and form.is_valid():
         try:
             decision = services.record_checkin(patient=patient, entered_by=request.user,
@@ -89,7 +96,15 @@ def checkin(request: HttpRequest) -> HttpResponse:
     return render(request, "clinic/checkin.html", {"form": form, "patient": patient, "day": day})
 
 
-def _yesterday(patient: Patient, day: object) -> dict[str, str]:
+def doses_due(plan: Plan, zone: str, at: datetime | None = None) -> tuple[time, ...]:
+    """Today's dose times that have come, in the patient's zone, at the moment of asking."""
+    from taper.core.monitoring.checkin import scheduled_times
+
+    moment = (at or now()).astimezone(ZoneInfo(zone))
+    return tuple(t for t in scheduled_times(plan, moment.date()) if t <= moment.time())
+
+
+def _yesterday(patient: Patient, day: object) -> dict[str, Any]:
     """Symptoms and stiffness from the last check-in before today: they change slowly."""
     last = patient.checkins.filter(date__lt=day).order_by("-date", "-id").first()
     if last is None or last.date < day - timedelta(days=1):  # type: ignore[operator]
