@@ -32,6 +32,10 @@ AUDIT: dict[str, tuple[str | None, ...]] = {
     "suggestion_apply#post": (C, D, D, D, D, None),
     "plan_hold": (V, D, D, D, D, None),
     "plan_hold#post": (C, D, D, D, D, None),
+    "plan_followup": (V, D, D, D, D, None),
+    "plan_followup#post": (C, D, D, D, D, None),
+    "plan_monitoring": (V, D, D, D, D, None),
+    "plan_monitoring#post": (C, D, D, D, D, None),
     "patient_new": (None, None, D, D, D, None),
     "patient_detail": (V, D, D, D, D, None),
     "plan_new": (V, D, D, D, D, None),
@@ -122,6 +126,7 @@ def test_a_calendar_fetch_names_the_patient_whose_calendar_it_is(cast: Cast, cli
 
 
 AUDITED_SERVICES = {"accept_invitation", "acknowledge_decision", "activate", "add_user",
+                    "add_followup", "set_monitoring_days",
                     "apply_suggestion", "extend_step",
                     "approve_plan", "change_plan", "complete_plan", "create_api_token",
                     "create_calendar_feed", "create_patient", "create_plan_draft", "invite",

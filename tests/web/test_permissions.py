@@ -34,6 +34,10 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "suggestion_apply#post": ("post", "suggested", (302, 404, 403, 403, 403, LOGIN)),
     "plan_hold": ("get", "plan", (200, 404, 403, 403, 403, LOGIN)),
     "plan_hold#post": ("post", "plan", (302, 404, 403, 403, 403, LOGIN)),
+    "plan_followup": ("get", "plan", (200, 404, 403, 403, 403, LOGIN)),
+    "plan_followup#post": ("post", "plan", (302, 404, 403, 403, 403, LOGIN)),
+    "plan_monitoring": ("get", "plan", (200, 404, 403, 403, 403, LOGIN)),
+    "plan_monitoring#post": ("post", "plan", (302, 404, 403, 403, 403, LOGIN)),
     "patient_new": ("get", "", (200, 200, 403, 403, 403, LOGIN)),
     "patient_detail": ("get", "patient", (200, 404, 404, 404, 403, LOGIN)),
     "plan_new": ("get", "patient", (200, 404, 404, 404, 403, LOGIN)),
@@ -110,7 +114,9 @@ def _url(cast: Cast, name: str, argument: str) -> str:
 def form_for(name: str) -> dict[str, str]:
     """What a form posts, so a POST that is allowed does what it says."""
     return {"dose_taken": {"time": "08:00"},
-            "plan_hold#post": {"days": "2", "reason": "Settling after a cut."}}.get(name, {})
+            "plan_hold#post": {"days": "2", "reason": "Settling after a cut."},
+            "plan_followup#post": {"date": "2099-01-05", "time": "10:30", "note": "Clinic"},
+            "plan_monitoring#post": {"days": "21"}}.get(name, {})
 
 
 def test_the_matrix_covers_every_url() -> None:

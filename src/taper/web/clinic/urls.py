@@ -27,6 +27,8 @@ urlpatterns = [
     path("decisions/<int:decision_id>/apply/<str:kind>/", desk.suggestion_apply,
          name="suggestion_apply"),
     path("plans/<int:version_id>/hold/", desk.plan_hold, name="plan_hold"),
+    path("plans/<int:version_id>/follow-ups/", desk.plan_followup, name="plan_followup"),
+    path("plans/<int:version_id>/monitoring/", desk.plan_monitoring, name="plan_monitoring"),
     path("patients/", clinician.patient_list, name="patient_list"),
     path("patients/new/", clinician.patient_new, name="patient_new"),
     path("patients/<int:patient_id>/", clinician.patient_detail, name="patient_detail"),

@@ -36,6 +36,8 @@ RULES: dict[str, Rule] = {
     "decision_acknowledge": Rule("decision", post=ATTEMPT),
     "suggestion_apply": Rule("decision", get=VIEW, post=ATTEMPT),
     "plan_hold": Rule("plan_version", get=VIEW, post=ATTEMPT),
+    "plan_followup": Rule("plan_version", get=VIEW, post=ATTEMPT),
+    "plan_monitoring": Rule("plan_version", get=VIEW, post=ATTEMPT),
     "patient_list": Rule("patient_list", get=VIEW),
     "patient_new": Rule("patient", post=ATTEMPT),
     "patient_detail": Rule("patient", get=VIEW),

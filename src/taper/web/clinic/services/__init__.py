@@ -11,6 +11,7 @@ from taper.web.clinic.services.feeds import (
     find_calendar_feed,
     revoke_calendar_feed,
 )
+from taper.web.clinic.services.followup import add_followup, set_monitoring_days
 from taper.web.clinic.services.people import (
     accept_invitation,
     add_user,
@@ -35,6 +36,7 @@ __all__ = [
     "accept_invitation",
     "acknowledge_decision",
     "activate",
+    "add_followup",
     "add_user",
     "apply_suggestion",
     "approve_plan",
@@ -57,5 +59,6 @@ __all__ = [
     "revoke_api_token",
     "revoke_calendar_feed",
     "self_register",
+    "set_monitoring_days",
     "stop_plan",
 ]

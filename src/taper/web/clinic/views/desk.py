@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 
 from taper.exports.words import mg_words
 from taper.web.clinic import services
-from taper.web.clinic.forms.people import ApproveForm, HoldForm
+from taper.web.clinic.engine import local_today
+from taper.web.clinic.forms.people import ApproveForm, FollowUpForm, HoldForm, MonitoringForm
 from taper.web.clinic.models import Role
 from taper.web.clinic.services import adjust
 from taper.web.clinic.views.access import authored_version, decision_for, role_required
@@ -92,3 +93,43 @@ def plan_hold(request: HttpRequest, version_id: int) -> HttpResponse:
                              f" longer (version {new.number}).")
             return redirect("plan_detail", version_id=new.pk)
     return render(request, "clinic/plan_hold.html", {"version": version, "form": form})
+
+
+@role_required(Role.CLINICIAN)
+def plan_followup(request: HttpRequest, version_id: int) -> HttpResponse:
+    version = authored_version(request.user, version_id)  # type: ignore[arg-type]
+    form = FollowUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.add_followup(plan=version.plan, clinician=request.user, day=d["date"],
+                                  at=d["time"], note=d["note"],
+                                  today=local_today(version.plan.patient.timezone))
+        except services.ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"Follow-up on {d['date']:%d %B %Y} added.")
+            return redirect("plan_detail", version_id=version.pk)
+    return render(request, "clinic/plan_form.html", {
+        "version": version, "form": form, "title": "Add a follow-up appointment",
+        "submit": "Add the appointment", "button_id": "confirm-followup",
+        "intro": "The patient sees it on Today and on the plan page."})
+
+
+@role_required(Role.CLINICIAN)
+def plan_monitoring(request: HttpRequest, version_id: int) -> HttpResponse:
+    version = authored_version(request.user, version_id)  # type: ignore[arg-type]
+    form = MonitoringForm(request.POST or None, initial={"days": version.plan.monitoring_days})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_monitoring_days(plan=version.plan, clinician=request.user,
+                                         days=form.cleaned_data["days"])
+        except services.ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Monitoring period changed.")
+            return redirect("plan_detail", version_id=version.pk)
+    return render(request, "clinic/plan_form.html", {
+        "version": version, "form": form, "title": "The monitoring period",
+        "submit": "Save", "button_id": "confirm-monitoring",
+        "intro": "Check-ins are accepted and shown for this many days after the last dose."})

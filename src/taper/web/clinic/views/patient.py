@@ -20,7 +20,11 @@ from taper.web.clinic.engine import doses_on, local_today, next_change, stored_p
 from taper.web.clinic.forms.checkin import CheckInForm
 from taper.web.clinic.models import Patient, Role
 from taper.web.clinic.presenters import suggestion_rows
-from taper.web.clinic.services.checkins import active_version
+from taper.web.clinic.services.followup import (
+    monitored_version,
+    monitoring_left,
+    upcoming_followups,
+)
 from taper.web.clinic.views.access import decision_for, role_required
 
 
@@ -32,8 +36,10 @@ def _me(request: HttpRequest) -> Patient:
 def today(request: HttpRequest) -> HttpResponse:
     patient = _me(request)
     day = local_today(patient.timezone)
-    version = active_version(patient)
-    context = {"patient": patient, "day": day, "version": version}
+    version = monitored_version(patient, day)
+    context = {"patient": patient, "day": day, "version": version,
+               "followups": upcoming_followups(patient, day),
+               "monitoring_left": None if version is None else monitoring_left(version, day)}
     if version is not None:
         plan = stored_plan(version.plan_json)
         step, doses = doses_on(plan, day)
@@ -75,10 +81,10 @@ def checkin(request: HttpRequest) -> HttpResponse:
     from taper.knowledge.monitoring import load_monitoring
 
     patient = _me(request)
-    version = active_version(patient)
+    day = local_today(patient.timezone)
+    version = monitored_version(patient, day)
     if version is None:
         return render(request, "clinic/checkin_no_plan.html", {"patient": patient})
-    day = local_today(patient.timezone)
     rules = load_monitoring(version.plan.drug)
     due = doses_due(stored_plan(version.plan_json), patient.timezone)
     initial: dict[str, Any] = _yesterday(patient, day)
