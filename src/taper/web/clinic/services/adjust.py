@@ -59,7 +59,10 @@ def suggested_request(*, version: PlanVersion, decision: Decision, kind: str, in
         daily = Fraction(str(wanted["daily_mg"]))
         request["current_doses"] = _doses_at(plan, daily)
         # Stay at the tolerated dose for one step of the original length before the next cut.
-        hold = int(request.get("strategy", {}).get("step_days") or plan.steps[0].days)
+        hold = int(request.get("strategy", {}).get("step_days")
+                   or (plan.steps[0].days if plan.steps else 0))
+        if hold < 1:  # no step length to borrow: the prescriber builds the change by hand
+            raise ServiceError("strategy", "the plan has no step length to keep the dose for")
         request["start_date"] = (today + timedelta(days=hold)).isoformat()
     else:
         step = plan.step_on(today)
