@@ -105,3 +105,18 @@ def test_the_desk_lists_missed_checkins_until_the_monitoring_period_ends(cast: C
     services.set_monitoring_days(plan=version.plan, clinician=cast.clinician, days=5)
     missed = {r.patient_id for r in attention_list(cast.clinician, now()) if r.kind == "missed_checkin"}
     assert ada.pk not in missed
+
+
+def test_a_new_plan_in_force_comes_before_a_finished_ones_monitoring(cast: Cast) -> None:
+    from taper.web.clinic.services.followup import monitored_version
+
+    ada, finished_version = finished(cast, 2)
+    assert monitored_version(ada, factories.today_of(ada)) == finished_version
+    new = factories.active_plan(ada, cast.clinician, started_days_ago=3)
+    assert monitored_version(ada, factories.today_of(ada)) == new
+    from django.utils.timezone import now
+
+    from taper.web.clinic.services.desk import attention_list
+
+    rows = [r for r in attention_list(cast.clinician, now()) if r.patient_id == ada.pk]
+    assert [r.kind for r in rows].count("missed_checkin") == 1  # not one for each plan

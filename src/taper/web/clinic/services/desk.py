@@ -81,13 +81,15 @@ def _missed_and_upcoming(clinician: User, patients: dict[int, Patient],
     last = dict(CheckIn.objects.filter(patient__clinician=clinician).values("patient_id")
                 .annotate(last=Max("date")).values_list("patient_id", "last"))
     rows = []
+    in_force = {row[0] for row in active if row[2] == Status.ACTIVE}
     for patient_id, data, status, monitoring_days in active:
         patient = patients[patient_id]
         today = local_today(patient.timezone, now)
         stop = data.get("stop_date")
         if status == Status.COMPLETED and (
-                stop is None or today >= date.fromisoformat(stop) + timedelta(days=monitoring_days)):
-            continue
+                patient_id in in_force or stop is None
+                or today >= date.fromisoformat(stop) + timedelta(days=monitoring_days)):
+            continue  # a plan in force speaks for the patient; or the monitoring has ended
         start = date.fromisoformat(data["start_date"])
         seen = last.get(patient_id) or start - timedelta(days=1)
         if start <= today and (today - seen).days >= MISSED_CHECKIN_DAYS:

@@ -63,12 +63,13 @@ def monitoring_left(version: PlanVersion, today: date) -> int | None:
 
 def monitored_version(patient: Patient, today: date) -> PlanVersion | None:
     """The plan in force; else a completed one whose monitoring period is still running."""
-    found = (PlanVersion.objects.select_related("plan", "approved_by")
-             .filter(plan__patient=patient, status__in=[Status.ACTIVE, Status.COMPLETED])
-             .order_by("-status", "-created_at", "-id"))  # "completed" < "active": active first
-    for version in found[:2]:
-        if version.status == Status.ACTIVE or monitoring_left(version, today) is not None:
-            return version
+    versions = PlanVersion.objects.select_related("plan", "approved_by").filter(plan__patient=patient)
+    active = versions.filter(status=Status.ACTIVE).first()
+    if active is not None:
+        return active
+    done = versions.filter(status=Status.COMPLETED).order_by("-created_at", "-id").first()
+    if done is not None and monitoring_left(done, today) is not None:
+        return done
     return None
 
 
