@@ -92,6 +92,8 @@ def check_in(window: Pages, name: str, **severities: int) -> None:
     page.wait_for_selector("#submit-checkin")
     for symptom, level in severities.items():
         page.check(f"#id_symptom_{symptom}_{level}")
+    for dose in page.locator('input[name="doses_taken"]').all():  # those already due
+        dose.check()
     window.check(name)
     page.click("#submit-checkin")
 

@@ -43,6 +43,8 @@ F = {"value": "100", "unit": "F"}
         (on(temprature_c="37"), "checkins[0].temprature_c: unknown field"),
         (on(doses_taken=["8am"]), 'checkins[0].doses_taken[0]: must be a dose time as "HH:MM"'),
         (on(doses_taken=["08:00", "08:00"]), "doses_taken: a dose time is listed twice"),
+        (on(doses_due="08:00"), 'checkins[0].doses_due: must be a list of dose times'),
+        (on(doses_due=["25:00"]), 'checkins[0].doses_due[0]: must be a dose time as "HH:MM"'),
         ("2026-12-09", "checkins[0]: must be an object"),
     ],
 )
@@ -77,6 +79,12 @@ def test_a_later_checkin_for_the_same_date_amends_and_the_first_is_kept() -> Non
 def test_a_dose_time_the_plan_does_not_schedule_is_refused(plan: Any) -> None:
     parsed = checkins([{"date": "2026-12-09", "doses_taken": ["08:30"]}], TODAY)
     with pytest.raises(CheckInError, match=r"doses_taken\[0\]: 08:30 is not a dose time"):
+        check_doses_against_plan(parsed, plan)
+
+
+def test_a_due_time_the_plan_does_not_schedule_is_refused(plan: Any) -> None:
+    parsed = checkins([{"date": "2026-12-09", "doses_taken": [], "doses_due": ["09:00"]}], TODAY)
+    with pytest.raises(CheckInError, match=r"doses_due\[0\]: 09:00 is not a dose time"):
         check_doses_against_plan(parsed, plan)
 
 

@@ -103,6 +103,22 @@ def test_two_or_more_missed_dose_times_are_flagged(taken: list[str], expected: s
         assert "withdrawal" in decision.message and "do not take extra" in decision.message
 
 
+@pytest.mark.hazard("HZ-103")
+@pytest.mark.parametrize(("taken", "due", "expected"), [
+    (["08:00"], ["08:00", "14:00"], "proceed"),  # a check-in at 15:00: the 20:00 dose is not late
+    ([], ["08:00"], "proceed"),
+    ([], ["08:00", "14:00"], "contact_prescriber"),
+    (["08:00"], ["08:00", "14:00", "20:00"], "contact_prescriber"),
+    (["08:00"], None, "contact_prescriber"),  # no doses_due: the whole day, as the CLI has it
+], ids=["afternoon-one-missed", "morning-one-missed", "two-due-missed", "evening", "whole-day"])
+def test_only_dose_times_already_due_count_as_missed(taken: list[str], due: list[str] | None,
+                                                    expected: str) -> None:
+    today = {**quiet(date(2026, 12, 9)), "doses_taken": taken}
+    if due is not None:
+        today["doses_due"] = due
+    assert decide([quiet(date(2026, 12, 8)), today], date(2026, 12, 9)).action == expected
+
+
 @pytest.mark.hazard("HZ-026")
 @pytest.mark.parametrize("items", [[], [{"date": "2026-12-01"}]], ids=["none", "stale"])
 def test_without_a_recent_checkin_the_taper_does_not_move_on(items: list[dict[str, Any]]) -> None:

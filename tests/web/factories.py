@@ -71,3 +71,15 @@ def week_of_checkins(person: Patient, days: int = 7) -> None:
         day = today - timedelta(days=back)
         services.record_checkin(patient=person, entered_by=person.user,
                                 data=quiet_checkin(day), today=day)
+
+
+def worse_after_a_cut(person: Patient) -> Any:
+    """Quiet check-ins through the first step, then severe anxiety today: contact the prescriber, with the
+    engine's suggestions to return to the last tolerated dose and to slow down."""
+    today = today_of(person)
+    for back in (6, 5, 4):
+        day = today - timedelta(days=back)
+        services.record_checkin(patient=person, entered_by=person.user,
+                                data=quiet_checkin(day), today=day)
+    return services.record_checkin(patient=person, entered_by=person.user,
+                                   data=quiet_checkin(today, symptoms={"anxiety": 3}), today=today)

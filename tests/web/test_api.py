@@ -187,5 +187,6 @@ def test_the_openapi_document_names_every_route_and_both_ways_to_authenticate(cl
     schema = client.get("/api/openapi.json").json()
     assert set(schema["paths"]) == {
         "/api/patients", "/api/patients/{patient_id}/plans", "/api/plans/{version_id}",
-        "/api/plans/{version_id}/approve", "/api/patients/{patient_id}/checkins", "/api/dashboard"}
+        "/api/plans/{version_id}/approve", "/api/patients/{patient_id}/checkins", "/api/dashboard",
+        "/api/decisions/{decision_id}/acknowledge"}
     assert set(schema["components"]["securitySchemes"]) == {"PersonalToken", "BrowserSession"}

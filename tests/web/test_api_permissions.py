@@ -37,12 +37,16 @@ API_MATRIX: dict[str, tuple[str, str, str, tuple[int, ...], tuple[str | None, ..
     "patient_checkins#post": ("post", "/api/patients/{patient}/checkins", "checkin",
                               (201, 404, 201, 404, 403, 401), (C, D, C, D, D, D)),
     "dashboard": ("get", "/api/dashboard", "", (200, 200, 403, 403, 403, 401), (V, V, D, D, D, D)),
+    "decision_acknowledge": ("post", "/api/decisions/{decision}/acknowledge", "",
+                             (200, 404, 403, 403, 403, 401), (C, D, D, D, D, D)),
 }
 
 
 def _path(cast: Cast, template: str) -> str:
     draft = factories.draft_plan(cast.patient, cast.clinician).pk if "{draft}" in template else 0
-    return template.format(patient=cast.patient.pk, plan=cast.plan.pk, draft=draft)
+    decision = factories.worse_after_a_cut(cast.patient).pk if "{decision}" in template else 0
+    return template.format(patient=cast.patient.pk, plan=cast.plan.pk, draft=draft,
+                           decision=decision)
 
 
 def _body(cast: Cast, kind: str) -> Any:
@@ -60,7 +64,8 @@ def test_the_matrix_covers_every_api_route() -> None:
     schema = api.get_openapi_schema()
     operations = {(m, p) for p, ops in schema["paths"].items() for m in ops}
     tried = {(m, p.replace("{patient}", "{patient_id}").replace("{plan}", "{version_id}")
-              .replace("{draft}", "{version_id}")) for m, p, *_ in API_MATRIX.values()}
+              .replace("{draft}", "{version_id}").replace("{decision}", "{decision_id}"))
+             for m, p, *_ in API_MATRIX.values()}
     assert operations <= tried
 
 

@@ -51,14 +51,19 @@ def tokens(cast: Cast) -> dict[str, str]:
     return {"clinician": token_for(cast.clinician), "patient": token_for(cast.patient.user)}
 
 
+@pytest.fixture
+def flagged(cast: Cast) -> int:
+    return int(factories.worse_after_a_cut(cast.patient).pk)
+
+
 @pytest.mark.hazard("HZ-097")
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
 @pytest.mark.parametrize("caller", ["clinician", "patient"])
 def test_the_api_keeps_to_its_schema(case: schemathesis.Case, cast: Cast, tokens: dict[str, str],
-                                     same_connection: None, caller: str) -> None:
-    ids = {"patient_id": cast.patient.pk, "version_id": cast.plan.pk}
+                                     same_connection: None, caller: str, flagged: int) -> None:
+    ids = {"patient_id": cast.patient.pk, "version_id": cast.plan.pk, "decision_id": flagged}
     if case.path_parameters:
         case.path_parameters = {k: ids.get(k, v) for k, v in case.path_parameters.items()}
     case.call_and_validate(headers={"Authorization": f"Bearer {tokens[caller]}"}, checks=CHECKS)

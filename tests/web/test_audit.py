@@ -16,7 +16,7 @@ from taper.web.clinic.audit.rules import RULES
 from taper.web.clinic.models import AuditEvent
 from tests.web import factories
 from tests.web.conftest import Cast
-from tests.web.test_permissions import MATRIX, ROLES, _url, _user
+from tests.web.test_permissions import MATRIX, ROLES, _url, _user, form_for
 
 V, X, C, A, D = "view", "export", "change", "attempt", "denied"
 N6 = (None,) * 6
@@ -26,6 +26,16 @@ AUDIT: dict[str, tuple[str | None, ...]] = {
     "logout": ("logout",) * 5 + (None,),
     "accept_invitation": (D,) * 6, "register": (D,) * 6,
     "patient_list": (V, V, D, D, D, None),
+    "desk": (V, V, D, D, D, None),
+    "decision_acknowledge": (C, D, D, D, D, None),
+    "suggestion_apply": (V, D, D, D, D, None),
+    "suggestion_apply#post": (C, D, D, D, D, None),
+    "plan_hold": (V, D, D, D, D, None),
+    "plan_hold#post": (C, D, D, D, D, None),
+    "plan_followup": (V, D, D, D, D, None),
+    "plan_followup#post": (C, D, D, D, D, None),
+    "plan_monitoring": (V, D, D, D, D, None),
+    "plan_monitoring#post": (C, D, D, D, D, None),
     "patient_new": (None, None, D, D, D, None),
     "patient_detail": (V, D, D, D, D, None),
     "plan_new": (V, D, D, D, D, None),
@@ -85,8 +95,7 @@ def test_every_page_leaves_its_audit_row_for_each_role(cast: Cast, client: Clien
     if user is not None:
         client.force_login(user)
     last = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    getattr(client, method)(url, {"time": "08:00"} if name == "dose_taken" else {},
-                            HTTP_USER_AGENT="Audit-Test/1.0")
+    getattr(client, method)(url, form_for(name), HTTP_USER_AGENT="Audit-Test/1.0")
     rows = list(AuditEvent.objects.filter(id__gt=last))
     want = AUDIT[name][ROLES.index(role)]
     assert {r.action for r in rows} == ({want} if want else set()), f"{role} {method} {url}"
@@ -117,12 +126,14 @@ def test_a_calendar_fetch_names_the_patient_whose_calendar_it_is(cast: Cast, cli
 
 
 AUDITED_SERVICES = {"accept_invitation", "acknowledge_decision", "activate", "add_user",
+                    "add_followup", "set_monitoring_days",
+                    "apply_suggestion", "extend_step",
                     "approve_plan", "change_plan", "complete_plan", "create_api_token",
                     "create_calendar_feed", "create_patient", "create_plan_draft", "invite",
                     "mark_dose_taken", "record_checkin", "revoke_api_token",
                     "revoke_calendar_feed", "self_register", "stop_plan"}
 READ_ONLY = {"ServiceError", "attention_list", "find_api_token", "find_calendar_feed",
-             "find_invitation", "preview_plan"}
+             "find_invitation", "preview_plan", "preview_suggestion"}
 
 
 def test_every_service_that_changes_state_records_the_change() -> None:

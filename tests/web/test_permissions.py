@@ -28,6 +28,16 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "accept_invitation": ("get", "bad-token", (404, 404, 404, 404, 404, 404)),
     "register": ("get", "", (404, 404, 404, 404, 404, 404)),
     "patient_list": ("get", "", (200, 200, 403, 403, 403, LOGIN)),
+    "desk": ("get", "", (200, 200, 403, 403, 403, LOGIN)),
+    "decision_acknowledge": ("post", "decision", (302, 404, 403, 403, 403, LOGIN)),
+    "suggestion_apply": ("get", "suggested", (200, 404, 403, 403, 403, LOGIN)),
+    "suggestion_apply#post": ("post", "suggested", (302, 404, 403, 403, 403, LOGIN)),
+    "plan_hold": ("get", "plan", (200, 404, 403, 403, 403, LOGIN)),
+    "plan_hold#post": ("post", "plan", (302, 404, 403, 403, 403, LOGIN)),
+    "plan_followup": ("get", "plan", (200, 404, 403, 403, 403, LOGIN)),
+    "plan_followup#post": ("post", "plan", (302, 404, 403, 403, 403, LOGIN)),
+    "plan_monitoring": ("get", "plan", (200, 404, 403, 403, 403, LOGIN)),
+    "plan_monitoring#post": ("post", "plan", (302, 404, 403, 403, 403, LOGIN)),
     "patient_new": ("get", "", (200, 200, 403, 403, 403, LOGIN)),
     "patient_detail": ("get", "patient", (200, 404, 404, 404, 403, LOGIN)),
     "plan_new": ("get", "patient", (200, 404, 404, 404, 403, LOGIN)),
@@ -93,10 +103,20 @@ def _url(cast: Cast, name: str, argument: str) -> str:
         if argument == "revoked-feed":
             services.revoke_calendar_feed(patient=cast.patient, actor=cast.clinician)
         return reverse(name, args=[token])
+    if argument == "suggested":
+        return reverse(name, args=[factories.worse_after_a_cut(cast.patient).pk, "return_to_dose"])
     decision = services.record_checkin(
         patient=cast.patient, entered_by=cast.patient.user,
         data=factories.quiet_checkin(factories.today_of(cast.patient)))
     return reverse(name, args=[decision.pk])
+
+
+def form_for(name: str) -> dict[str, str]:
+    """What a form posts, so a POST that is allowed does what it says."""
+    return {"dose_taken": {"time": "08:00"},
+            "plan_hold#post": {"days": "2", "reason": "Settling after a cut."},
+            "plan_followup#post": {"date": "2099-01-05", "time": "10:30", "note": "Clinic"},
+            "plan_monitoring#post": {"days": "21"}}.get(name, {})
 
 
 def test_the_matrix_covers_every_url() -> None:
@@ -115,7 +135,7 @@ def test_every_url_answers_each_role_exactly(cast: Cast, client: Client, name: s
     user = _user(cast, role)
     if user is not None:
         client.force_login(user)
-    response = getattr(client, method)(url, {"time": "08:00"} if name == "dose_taken" else {})
+    response = getattr(client, method)(url, form_for(name))
     if want == LOGIN:
         assert response.status_code == 302 and response["Location"].startswith("/login/")
     else:

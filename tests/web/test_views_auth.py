@@ -17,7 +17,7 @@ def test_a_clinician_logs_in_with_their_email_in_any_case(cast: Cast, client: Cl
     page = client.post(reverse("login"), {"username": "DR.Reyes@example.org",
                                           "password": factories.PASSWORD})
     assert page.status_code == 302
-    assert client.get(page["Location"], follow=True).request["PATH_INFO"] == "/patients/"
+    assert client.get(page["Location"], follow=True).request["PATH_INFO"] == "/desk/"
 
 
 @pytest.mark.hazard("HZ-085")

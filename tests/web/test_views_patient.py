@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -11,8 +13,21 @@ from django.urls import reverse
 from taper.knowledge.monitoring import load_monitoring
 from taper.web.clinic import services
 from taper.web.clinic.models import CheckIn, Decision
+from taper.web.clinic.views import patient as patient_views
 from tests.web import factories
 from tests.web.conftest import Cast
+
+
+def at_local(cast: Cast, hour: int) -> datetime:
+    """Today at `hour` in Sam's zone."""
+    return datetime.combine(factories.today_of(cast.patient), time(hour),
+                            ZoneInfo(cast.patient.timezone))
+
+
+@pytest.fixture(autouse=True)
+def before_the_first_dose(cast: Cast, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Check-ins at 07:00 (no dose due yet) unless a test sets another moment."""
+    monkeypatch.setattr(patient_views, "now", lambda: at_local(cast, 7))
 
 
 def checkin_post(**changes: str) -> dict[str, Any]:
@@ -121,3 +136,35 @@ def test_an_unreviewed_plan_says_so_on_today_and_the_plan_page(client: Client, d
                 reverse("patient_detail", args=[solo.pk])):
         html = client.get(url).content.decode()
         assert "Not reviewed by a prescriber" in html and "Approved by" not in html, url
+
+
+@pytest.mark.hazard("HZ-103")
+def test_the_checkin_asks_only_about_doses_already_due(cast: Cast, client: Client,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(patient_views, "now", lambda: at_local(cast, 15))
+    client.force_login(cast.patient.user)
+    client.post(reverse("dose_taken"), {"time": "08:00"})
+    html = client.get(reverse("checkin")).content.decode()
+    assert "Which of today&#x27;s doses have you taken?" in html
+    assert 'value="08:00"' in html and 'value="14:00"' in html and 'value="20:00"' not in html
+    assert "checked" in html.split('value="08:00"')[1][:40]
+    client.post(reverse("checkin"), checkin_post(doses_taken="08:00"))
+    checkin = CheckIn.objects.filter(patient=cast.patient).latest("id")
+    assert (checkin.data["doses_taken"], checkin.data["doses_due"]) == (["08:00"], ["08:00", "14:00"])
+    assert checkin.decision.action == "proceed"  # one due dose missed: below the rule's two
+
+
+def test_two_due_doses_not_taken_reach_the_prescriber(cast: Cast, client: Client,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(patient_views, "now", lambda: at_local(cast, 15))
+    client.force_login(cast.patient.user)
+    client.post(reverse("checkin"), checkin_post())
+    checkin = CheckIn.objects.filter(patient=cast.patient).latest("id")
+    assert checkin.decision.action == "contact_prescriber"
+
+
+def test_before_the_first_dose_the_checkin_asks_about_no_dose(cast: Cast, client: Client) -> None:
+    client.force_login(cast.patient.user)
+    assert "doses have you taken" not in client.get(reverse("checkin")).content.decode()
+    client.post(reverse("checkin"), checkin_post())
+    assert "doses_due" not in CheckIn.objects.filter(patient=cast.patient).latest("id").data

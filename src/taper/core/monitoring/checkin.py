@@ -16,7 +16,7 @@ from taper.core.plan import Plan
 
 FIELDS = frozenset({
     "date", "symptoms", "spasticity", "sleep_quality", "temperature_c", "temperature",
-    "heart_rate", "doses_taken", "note",
+    "heart_rate", "doses_taken", "doses_due", "note",
 })
 
 
@@ -36,6 +36,9 @@ class CheckIn:
     temperature_c: Fraction | None = None
     heart_rate: int | None = None
     doses_taken: tuple[time, ...] | None = None  # None: not recorded
+    # The dose times already due when the check-in was made (a check-in at noon has not
+    # missed the evening dose); None: all the day's scheduled times (the CLI's whole day).
+    doses_due: tuple[time, ...] | None = None
     note: str = ""
 
     def severity(self, symptom_id: str) -> int:
@@ -106,6 +109,19 @@ def _time(value: Any, where: str) -> time:
     return parsed
 
 
+def _times(data: Mapping[str, Any], name: str, where: str) -> tuple[time, ...] | None:
+    """A list of distinct dose times ("HH:MM"), or None when the field is absent."""
+    doses = data.get(name)
+    if doses is None:
+        return None
+    if not isinstance(doses, list):
+        raise CheckInError(f'{where}.{name}: must be a list of dose times such as ["08:00"]')
+    times = tuple(_time(t, f"{where}.{name}[{i}]") for i, t in enumerate(doses))
+    if len(set(times)) != len(times):
+        raise CheckInError(f"{where}.{name}: a dose time is listed twice")
+    return times
+
+
 def parse_checkin(data: Any, position: int, rules: MonitoringRules, today: date) -> CheckIn:
     """Validate one check-in (a JSON object) against the catalogue, the scales and today."""
     where = f"checkins[{position}]"
@@ -144,13 +160,8 @@ def parse_checkin(data: Any, position: int, rules: MonitoringRules, today: date)
         r = rules.ranges[name]
         return _integer(data[name], f"{where}.{name}", int(r.low), int(r.high), what)
 
-    doses = data.get("doses_taken")
-    if doses is not None and not isinstance(doses, list):
-        raise CheckInError(f'{where}.doses_taken: must be a list of dose times such as ["08:00"]')
-    taken = None if doses is None else tuple(
-        _time(t, f"{where}.doses_taken[{i}]") for i, t in enumerate(doses))
-    if taken is not None and len(set(taken)) != len(taken):
-        raise CheckInError(f"{where}.doses_taken: a dose time is listed twice")
+    taken = _times(data, "doses_taken", where)
+    due = _times(data, "doses_due", where)
     note = data.get("note", "")
     if not isinstance(note, str):
         raise CheckInError(f"{where}.note: must be text")
@@ -163,6 +174,7 @@ def parse_checkin(data: Any, position: int, rules: MonitoringRules, today: date)
         temperature_c=_temperature(data, where, rules),
         heart_rate=scale("heart_rate", "beats a minute"),
         doses_taken=taken,
+        doses_due=due,
         note=note,
     )
 
@@ -185,15 +197,14 @@ def effective(checkins: Iterable[CheckIn]) -> tuple[CheckIn, ...]:
 def check_doses_against_plan(checkins: Iterable[CheckIn], plan: Plan) -> None:
     """Every recorded dose time must be one the plan schedules on that day."""
     for c in checkins:
-        if c.doses_taken is None:
-            continue
         scheduled = scheduled_times(plan, c.date)
-        for i, t in enumerate(c.doses_taken):
-            if t not in scheduled:
-                listed = ", ".join(s.strftime("%H:%M") for s in scheduled) or "none"
-                raise CheckInError(
-                    f"checkins[{c.position}].doses_taken[{i}]: {t.strftime('%H:%M')} is not a"
-                    f" dose time of the plan on {c.date} (dose times: {listed})")
+        for name, times in (("doses_taken", c.doses_taken), ("doses_due", c.doses_due)):
+            for i, t in enumerate(times or ()):
+                if t not in scheduled:
+                    listed = ", ".join(s.strftime("%H:%M") for s in scheduled) or "none"
+                    raise CheckInError(
+                        f"checkins[{c.position}].{name}[{i}]: {t.strftime('%H:%M')} is not a"
+                        f" dose time of the plan on {c.date} (dose times: {listed})")
 
 
 def scheduled_times(plan: Plan, day: date) -> tuple[time, ...]:

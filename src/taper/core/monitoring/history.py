@@ -108,12 +108,17 @@ def spasticity_firing(latest: CheckIn, ref: Reference, rules: MonitoringRules) -
 
 
 def missed_dose_firing(latest: CheckIn, plan: Plan, rules: MonitoringRules) -> list[Firing]:
-    """Two or more scheduled dose times not taken in a day (SPEC M1 adherence; issue 3)."""
+    """Two or more dose times due and not taken in a day (SPEC M1 adherence; issue 3).
+
+    Due is what the check-in says was due when it was made, else every scheduled time.
+    """
     rule = rules.pacing["missed_doses"]
     if latest.doses_taken is None:
         return []
     scheduled = scheduled_times(plan, latest.date)
-    missed = [t for t in scheduled if t not in latest.doses_taken]
+    due = scheduled if latest.doses_due is None else tuple(
+        t for t in scheduled if t in latest.doses_due)
+    missed = [t for t in due if t not in latest.doses_taken]
     if len(missed) < rule.param("at_least"):
         return []
     inputs: dict[str, InputValue] = {

@@ -102,6 +102,8 @@ class Plan(models.Model):
     drug = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=now)
     created_by = models.ForeignKey(User, models.PROTECT, null=True, related_name="+")
+    # Check-ins go on for this many days after the last dose (docs/web.md: policy, 14).
+    monitoring_days = models.PositiveSmallIntegerField(default=14)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -148,6 +150,20 @@ class PlanVersion(models.Model):
     def reviewed(self) -> bool:
         """Approved by a prescriber (a hold keeps the approval: it changes no dose)."""
         return self.approved_by_id is not None
+
+
+class FollowUp(models.Model):
+    """An appointment on a plan, shown to the clinician and the patient."""
+
+    plan = models.ForeignKey(Plan, models.PROTECT, related_name="followups")
+    date = models.DateField()
+    time = models.TimeField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=now)
+    created_by = models.ForeignKey(User, models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["date", "time", "id"]
 
 
 class LifecycleEvent(models.Model):

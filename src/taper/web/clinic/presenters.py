@@ -56,3 +56,14 @@ def supply_rows(plan: Plan) -> list[dict[str, Any]]:
 
 def baseline_words(plan: Plan) -> list[tuple[time, str]]:
     return [(d.time, mg_words(d.mg)) for d in plan.baseline]
+
+
+def suggestion_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The decision's suggestions, each with its place among those of its kind (the URL's option)."""
+    seen: dict[str, int] = {}
+    rows = []
+    for s in data.get("suggestions", []):
+        option = seen.get(s.get("kind", ""), 0)
+        seen[s.get("kind", "")] = option + 1
+        rows.append({**s, "option": option})
+    return rows

@@ -3,7 +3,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from taper.web.clinic.views import account, accounts, auth, clinician, exports, patient, plans
+from taper.web.clinic.views import (
+    account,
+    accounts,
+    auth,
+    clinician,
+    desk,
+    exports,
+    patient,
+    plans,
+)
 
 urlpatterns = [
     path("", auth.home, name="home"),
@@ -12,6 +21,14 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("invitation/<str:token>/", auth.accept_invitation, name="accept_invitation"),
     path("register/", auth.register, name="register"),
+    path("desk/", desk.desk, name="desk"),
+    path("decisions/<int:decision_id>/acknowledge/", desk.decision_acknowledge,
+         name="decision_acknowledge"),
+    path("decisions/<int:decision_id>/apply/<str:kind>/", desk.suggestion_apply,
+         name="suggestion_apply"),
+    path("plans/<int:version_id>/hold/", desk.plan_hold, name="plan_hold"),
+    path("plans/<int:version_id>/follow-ups/", desk.plan_followup, name="plan_followup"),
+    path("plans/<int:version_id>/monitoring/", desk.plan_monitoring, name="plan_monitoring"),
     path("patients/", clinician.patient_list, name="patient_list"),
     path("patients/new/", clinician.patient_new, name="patient_new"),
     path("patients/<int:patient_id>/", clinician.patient_detail, name="patient_detail"),

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from csp.decorators import csp_update
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.timezone import now
 from ninja import Body, NinjaAPI, Status, Swagger
 from ninja.parser import Parser
@@ -16,6 +16,7 @@ from taper.web.clinic import services
 from taper.web.clinic.api import errors
 from taper.web.clinic.api.auth import BrowserSession, PersonalToken
 from taper.web.clinic.api.schemas import (
+    AcknowledgedOut,
     ApproveIn,
     CheckInOut,
     DashboardOut,
@@ -29,7 +30,13 @@ from taper.web.clinic.api.schemas import (
     plan_out,
 )
 from taper.web.clinic.models import Decision, Patient, Role, User
-from taper.web.clinic.views.access import authored_version, my_patient, require_role, version_for
+from taper.web.clinic.views.access import (
+    authored_version,
+    decision_for,
+    my_patient,
+    require_role,
+    version_for,
+)
 from taper.web.clinic.views.exports import patient_or_theirs
 
 
@@ -136,6 +143,20 @@ def dashboard(request: HttpRequest) -> Any:
     require_role(_me(request), Role.CLINICIAN)
     at = now()
     return {"generated_at": at, "items": services.attention_list(_me(request), at)}
+
+
+@api.post("/decisions/{int:decision_id}/acknowledge",
+          response={200: AcknowledgedOut, **_fails(404, 409)}, url_name="decision_acknowledge",
+          summary="The clinician has seen a flagged decision (who and when are recorded)")
+def acknowledge(request: HttpRequest, decision_id: int) -> Any:
+    require_role(_me(request), Role.CLINICIAN)
+    decision = decision_for(_me(request), decision_id)
+    if decision.patient.clinician_id != _me(request).pk:
+        raise Http404  # a solo patient's decision: no clinician to acknowledge it
+    decision = services.acknowledge_decision(decision=decision, clinician=_me(request))
+    return {"id": decision.pk, "patient_id": decision.patient_id, "action": decision.action,
+            "acknowledged_at": decision.acknowledged_at,
+            "acknowledged_by": decision.acknowledged_by.email}  # type: ignore[union-attr]
 
 
 __all__ = ["api", "decision_out"]

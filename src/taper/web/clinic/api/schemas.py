@@ -87,6 +87,14 @@ class AttentionOut(Schema):
     count: int
 
 
+class AcknowledgedOut(Schema):
+    id: int
+    patient_id: int
+    action: str
+    acknowledged_at: datetime
+    acknowledged_by: str
+
+
 class DashboardOut(Schema):
     generated_at: datetime
     items: list[AttentionOut]

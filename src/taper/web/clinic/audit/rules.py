@@ -32,6 +32,12 @@ RULES: dict[str, Rule] = {
     "accept_invitation": Rule("invitation", get=VIEW, post=ATTEMPT),
     "register": Rule("registration", post=ATTEMPT),
     # The clinician's pages.
+    "desk": Rule("dashboard", get=VIEW),
+    "decision_acknowledge": Rule("decision", post=ATTEMPT),
+    "suggestion_apply": Rule("decision", get=VIEW, post=ATTEMPT),
+    "plan_hold": Rule("plan_version", get=VIEW, post=ATTEMPT),
+    "plan_followup": Rule("plan_version", get=VIEW, post=ATTEMPT),
+    "plan_monitoring": Rule("plan_version", get=VIEW, post=ATTEMPT),
     "patient_list": Rule("patient_list", get=VIEW),
     "patient_new": Rule("patient", post=ATTEMPT),
     "patient_detail": Rule("patient", get=VIEW),
@@ -69,6 +75,7 @@ RULES: dict[str, Rule] = {
     "api:plan_approve": Rule("plan_version", post=ATTEMPT),
     "api:patient_checkins": Rule("patient", get=VIEW, post=ATTEMPT),
     "api:dashboard": Rule("dashboard", get=VIEW),
+    "api:decision_acknowledge": Rule("decision", post=ATTEMPT),
 }
 
 ID_ARGUMENT = {"patient": "patient_id", "plan_version": "version_id", "decision": "decision_id",

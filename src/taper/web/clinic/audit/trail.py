@@ -21,6 +21,7 @@ from taper.web.clinic.models import (
     CheckIn,
     Decision,
     DoseTaken,
+    FollowUp,
     Invitation,
     Patient,
     Plan,
@@ -122,6 +123,10 @@ def describe(thing: object) -> tuple[str, int | None, int | None]:
         return "plan_version", thing.pk, _patient_of_plan(thing.plan_id)
     if isinstance(thing, (Decision, CheckIn, DoseTaken, CalendarFeed)):
         return type(thing).__name__.lower(), thing.pk, thing.patient_id
+    if isinstance(thing, Plan):
+        return "plan", thing.pk, thing.patient_id
+    if isinstance(thing, FollowUp):
+        return "followup", thing.pk, _patient_of_plan(thing.plan_id)
     if isinstance(thing, Invitation):
         return "invitation", thing.pk, _patient_of_user(thing.user_id)
     if isinstance(thing, ApiToken):

@@ -6,7 +6,7 @@ its field paths ("symptoms.anxiety", "temperature_c") come back next to the righ
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from django import forms
@@ -33,9 +33,17 @@ class CheckInForm(forms.Form):
     note = forms.CharField(label="Anything else? (optional)", required=False,
                            widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, rules: MonitoringRules, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, rules: MonitoringRules, due: tuple[time, ...] = (),
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.rules = rules
+        # Only the dose times already due: a dose not yet due is neither taken nor missed.
+        self.due = due
+        if due:
+            self.fields["doses_taken"] = forms.MultipleChoiceField(
+                label="Which of today's doses have you taken?", required=False,
+                widget=forms.CheckboxSelectMultiple,
+                choices=[(t.strftime("%H:%M"), t.strftime("%H:%M")) for t in due])
         levels = [(str(i), label.capitalize()) for i, label in enumerate(rules.severity_labels)]
         for symptom in rules.symptoms:
             self.fields[f"symptom_{symptom.id}"] = forms.ChoiceField(
@@ -64,9 +72,14 @@ class CheckInForm(forms.Form):
             data["heart_rate"] = d["heart_rate"]
         if d.get("note"):
             data["note"] = d["note"]
+        if self.due:
+            data["doses_taken"] = sorted(d.get("doses_taken") or [])
+            data["doses_due"] = [t.strftime("%H:%M") for t in self.due]
         return data
 
     def add_engine_error(self, path: str, message: str) -> None:
+        if path.startswith("doses_"):
+            path = "doses_taken"
         if path.startswith("symptoms."):
             field: str | None = "symptom_" + path.removeprefix("symptoms.")
         elif path.startswith("temperature"):

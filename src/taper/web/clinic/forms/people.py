@@ -41,3 +41,21 @@ class ApproveForm(forms.Form):
 class StopForm(forms.Form):
     reason = forms.CharField(label="Why does this plan stop?", widget=forms.Textarea(
         attrs={"rows": 3}))
+
+
+class HoldForm(forms.Form):
+    days = forms.IntegerField(label="Extend the current step by (days)", min_value=1,
+                              max_value=90, initial=3)
+    reason = forms.CharField(label="Why?", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FollowUpForm(forms.Form):
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(label="Time (optional)", required=False,
+                           widget=forms.TimeInput(attrs={"type": "time"}))
+    note = forms.CharField(label="Note (optional)", required=False, max_length=300)
+
+
+class MonitoringForm(forms.Form):
+    days = forms.IntegerField(label="Days of check-ins after the last dose", min_value=0,
+                              max_value=90)

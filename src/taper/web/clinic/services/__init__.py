@@ -3,6 +3,7 @@ keyword-only arguments and runs in one transaction, so bad input saves nothing.
 """
 
 from taper.web.clinic.engine import ServiceError
+from taper.web.clinic.services.adjust import apply_suggestion, extend_step, preview_suggestion
 from taper.web.clinic.services.checkins import mark_dose_taken, record_checkin
 from taper.web.clinic.services.desk import acknowledge_decision, attention_list
 from taper.web.clinic.services.feeds import (
@@ -10,6 +11,7 @@ from taper.web.clinic.services.feeds import (
     find_calendar_feed,
     revoke_calendar_feed,
 )
+from taper.web.clinic.services.followup import add_followup, set_monitoring_days
 from taper.web.clinic.services.people import (
     accept_invitation,
     add_user,
@@ -34,7 +36,9 @@ __all__ = [
     "accept_invitation",
     "acknowledge_decision",
     "activate",
+    "add_followup",
     "add_user",
+    "apply_suggestion",
     "approve_plan",
     "attention_list",
     "change_plan",
@@ -43,15 +47,18 @@ __all__ = [
     "create_calendar_feed",
     "create_patient",
     "create_plan_draft",
+    "extend_step",
     "find_api_token",
     "find_calendar_feed",
     "find_invitation",
     "invite",
     "mark_dose_taken",
     "preview_plan",
+    "preview_suggestion",
     "record_checkin",
     "revoke_api_token",
     "revoke_calendar_feed",
     "self_register",
+    "set_monitoring_days",
     "stop_plan",
 ]

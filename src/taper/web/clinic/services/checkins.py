@@ -10,6 +10,7 @@ from django.db import transaction
 from taper.web.clinic.audit.trail import audited
 from taper.web.clinic.engine import ServiceError, local_today, stored_plan
 from taper.web.clinic.models import CheckIn, Decision, DoseTaken, Patient, PlanVersion, Status, User
+from taper.web.clinic.services.followup import monitored_version
 from taper.web.clinic.services.plans import hold_version
 
 
@@ -45,10 +46,10 @@ def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
     if not _may_record(entered_by, patient):
         raise ServiceError("", "only the patient or their clinician can record a check-in")
     Patient.objects.select_for_update().filter(pk=patient.pk).first()  # one check-in at a time
-    version = active_version(patient)
+    today = today or local_today(patient.timezone)
+    version = monitored_version(patient, today)  # in force, or in its monitoring period
     if version is None:
         raise ServiceError("", "there is no active plan to check in against")
-    today = today or local_today(patient.timezone)
     plan = stored_plan(version.plan_json)
     rules = load_monitoring(plan.drug_id)
     earlier = list(patient.checkins.order_by("created_at", "id"))
@@ -67,7 +68,8 @@ def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
     result["today"] = today.isoformat()
     held = None
     already = Decision.objects.filter(patient=patient, today=today, held_version__isnull=False)
-    if decision.held_plan is not None and decision.action != "proceed" and not already.exists():
+    if (decision.held_plan is not None and decision.action != "proceed" and not already.exists()
+            and version.status == Status.ACTIVE):  # a completed plan is not held again
         # pacing.hold is one day per day with such a decision: an amendment holds no further.
         held = hold_version(version=version, held=decision.held_plan, actor=entered_by,
                             note=decision.clinician_note)

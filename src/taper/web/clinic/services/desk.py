@@ -74,14 +74,22 @@ def _decisions(clinician: User) -> list[Attention]:
 
 def _missed_and_upcoming(clinician: User, patients: dict[int, Patient],
                          now: datetime) -> list[Attention]:
-    active = (PlanVersion.objects.filter(plan__patient__clinician=clinician, status=Status.ACTIVE)
-              .values_list("plan__patient_id", "plan_json"))
+    # Plans in force, and completed ones whose monitoring period still runs (check-ins go on).
+    active = (PlanVersion.objects.filter(plan__patient__clinician=clinician,
+                                         status__in=[Status.ACTIVE, Status.COMPLETED])
+              .values_list("plan__patient_id", "plan_json", "status", "plan__monitoring_days"))
     last = dict(CheckIn.objects.filter(patient__clinician=clinician).values("patient_id")
                 .annotate(last=Max("date")).values_list("patient_id", "last"))
     rows = []
-    for patient_id, data in active:
+    in_force = {row[0] for row in active if row[2] == Status.ACTIVE}
+    for patient_id, data, status, monitoring_days in active:
         patient = patients[patient_id]
         today = local_today(patient.timezone, now)
+        stop = data.get("stop_date")
+        if status == Status.COMPLETED and (
+                patient_id in in_force or stop is None
+                or today >= date.fromisoformat(stop) + timedelta(days=monitoring_days)):
+            continue  # a plan in force speaks for the patient; or the monitoring has ended
         start = date.fromisoformat(data["start_date"])
         seen = last.get(patient_id) or start - timedelta(days=1)
         if start <= today and (today - seen).days >= MISSED_CHECKIN_DAYS:

@@ -20,7 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
         return redirect("login")
-    target = {Role.CLINICIAN: "patient_list", Role.PATIENT: "today", Role.ADMIN: "accounts"}
+    target = {Role.CLINICIAN: "desk", Role.PATIENT: "today", Role.ADMIN: "accounts"}
     return redirect(target[user.role])  # type: ignore[union-attr]
 
 

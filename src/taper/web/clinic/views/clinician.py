@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from taper.web.clinic import services
-from taper.web.clinic.engine import local_today
+from taper.web.clinic.chart import chart
+from taper.web.clinic.engine import local_today, stored_plan
 from taper.web.clinic.forms.people import PatientForm
-from taper.web.clinic.models import Decision, Role
+from taper.web.clinic.models import Decision, Patient, PlanVersion, Role, Status
+from taper.web.clinic.presenters import suggestion_rows
 from taper.web.clinic.views.access import my_patient, role_required
 
 
@@ -46,4 +50,16 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     checkins = patient.checkins.order_by("-date", "-id")[:30]
     return render(request, "clinic/patient_detail.html", {
         "patient": patient, "plans": plans, "decisions": decisions, "checkins": checkins,
-        "today": local_today(patient.timezone)})
+        "today": local_today(patient.timezone),
+        "flag_suggestions": suggestion_rows(decisions[0].data) if decisions else [],
+        "chart": _chart(patient)})
+
+
+def _chart(patient: Patient) -> dict[str, Any] | None:
+    """The chart of the plan in force (else the newest version) with every check-in."""
+    version = (PlanVersion.objects.filter(plan__patient=patient, status=Status.ACTIVE).first()
+               or PlanVersion.objects.filter(plan__patient=patient)
+               .exclude(status__in=[Status.DRAFT, Status.WITHDRAWN]).order_by("-created_at", "-id").first())
+    if version is None:
+        return None
+    return chart(stored_plan(version.plan_json), patient.checkins.all())

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, datetime, time, timedelta
+from fractions import Fraction
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.timezone import now
 from django.views.decorators.http import require_POST
 
+from taper.core.plan import Plan, TaperStep
 from taper.exports.words import mg_words
 from taper.web.clinic import services
 from taper.web.clinic.engine import doses_on, local_today, next_change, stored_plan
 from taper.web.clinic.forms.checkin import CheckInForm
 from taper.web.clinic.models import Patient, Role
-from taper.web.clinic.services.checkins import active_version
+from taper.web.clinic.presenters import suggestion_rows
+from taper.web.clinic.services.followup import (
+    monitored_version,
+    monitoring_left,
+    upcoming_followups,
+)
 from taper.web.clinic.views.access import decision_for, role_required
 
 
@@ -26,18 +36,29 @@ def _me(request: HttpRequest) -> Patient:
 def today(request: HttpRequest) -> HttpResponse:
     patient = _me(request)
     day = local_today(patient.timezone)
-    version = active_version(patient)
-    context = {"patient": patient, "day": day, "version": version}
+    version = monitored_version(patient, day)
+    context = {"patient": patient, "day": day, "version": version,
+               "followups": upcoming_followups(patient, day),
+               "monitoring_left": None if version is None else monitoring_left(version, day)}
     if version is not None:
         plan = stored_plan(version.plan_json)
         step, doses = doses_on(plan, day)
         taken = set(patient.doses_taken.filter(date=day).values_list("time", flat=True))
         context.update(step=step, doses=[(d, d.time in taken) for d in doses],
-                       daily=None if step is None else mg_words(step.daily_mg),
+                       daily=_daily(plan, step, day),
                        next_change=next_change(plan, day), plan=plan)
     context["latest"] = patient.decisions.select_related("checkin").first()
     context["checked_in_today"] = patient.checkins.filter(date=day).exists()
     return render(request, "clinic/today.html", context)
+
+
+def _daily(plan: Plan, step: TaperStep | None, day: date) -> str | None:
+    """Today's total: the step's, or before a (new) plan starts, the dose kept until then."""
+    if step is not None:
+        return mg_words(step.daily_mg)
+    if day < plan.start_date:
+        return mg_words(sum((d.mg for d in plan.baseline), Fraction(0)))
+    return None
 
 
 @require_POST
@@ -60,12 +81,16 @@ def checkin(request: HttpRequest) -> HttpResponse:
     from taper.knowledge.monitoring import load_monitoring
 
     patient = _me(request)
-    version = active_version(patient)
+    day = local_today(patient.timezone)
+    version = monitored_version(patient, day)
     if version is None:
         return render(request, "clinic/checkin_no_plan.html", {"patient": patient})
-    day = local_today(patient.timezone)
     rules = load_monitoring(version.plan.drug)
-    form = CheckInForm(request.POST or None, rules=rules, initial=_yesterday(patient, day))
+    due = doses_due(stored_plan(version.plan_json), patient.timezone)
+    initial: dict[str, Any] = _yesterday(patient, day)
+    marked = patient.doses_taken.filter(date=day).values_list("time", flat=True)
+    initial["doses_taken"] = [t.strftime("%H:%M") for t in marked if t in due]
+    form = CheckInForm(request.POST or None, rules=rules, initial=initial, due=due)
     if request.method == "POST" and form.is_valid():
         try:
             decision = services.record_checkin(patient=patient, entered_by=request.user,
@@ -77,7 +102,15 @@ def checkin(request: HttpRequest) -> HttpResponse:
     return render(request, "clinic/checkin.html", {"form": form, "patient": patient, "day": day})
 
 
-def _yesterday(patient: Patient, day: object) -> dict[str, str]:
+def doses_due(plan: Plan, zone: str, at: datetime | None = None) -> tuple[time, ...]:
+    """Today's dose times that have come, in the patient's zone, at the moment of asking."""
+    from taper.core.monitoring.checkin import scheduled_times
+
+    moment = (at or now()).astimezone(ZoneInfo(zone))
+    return tuple(t for t in scheduled_times(plan, moment.date()) if t <= moment.time())
+
+
+def _yesterday(patient: Patient, day: object) -> dict[str, Any]:
     """Symptoms and stiffness from the last check-in before today: they change slowly."""
     last = patient.checkins.filter(date__lt=day).order_by("-date", "-id").first()
     if last is None or last.date < day - timedelta(days=1):  # type: ignore[operator]
@@ -93,4 +126,5 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
     decision = decision_for(request.user, decision_id)  # type: ignore[arg-type]
     template = "clinic/emergency.html" if decision.is_emergency else "clinic/decision.html"
     return render(request, template, {"decision": decision, "d": decision.data,
-                                      "patient": decision.patient})
+                                      "patient": decision.patient,
+                                      "suggestions": suggestion_rows(decision.data)})

@@ -16,6 +16,7 @@ from taper.web.clinic.forms.people import ApproveForm, StopForm
 from taper.web.clinic.forms.plan_builder import PlanBuilderForm, initial_from_request
 from taper.web.clinic.models import Patient, PlanVersion, Role, Status
 from taper.web.clinic.presenters import baseline_words, dose_times, step_rows, supply_rows
+from taper.web.clinic.services.followup import upcoming_followups
 from taper.web.clinic.views.access import (
     authored_version,
     my_patient,
@@ -93,6 +94,7 @@ def plan_detail(request: HttpRequest, version_id: int) -> HttpResponse:
         "may_author": services.plans.may_author(request.user, patient),
         "finished": plan.stop_date is not None and local_today(patient.timezone) >= plan.stop_date,
         "downloads": download_links(version),
+        "followups": upcoming_followups(patient, local_today(patient.timezone)),
         **_plan_context(plan, local_today(patient.timezone))})
 
 

@@ -1,0 +1,77 @@
+"""Follow-up appointments on a plan, and the monitoring period after its last dose.
+
+Policy, not clinical fact (docs/web.md): check-ins go on for `Plan.monitoring_days` (14 by
+default) after the stop date, because withdrawal effects of a last step can come days after
+it; the clinician sets the number per plan.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+from django.db import transaction
+
+from taper.web.clinic.audit.trail import audited
+from taper.web.clinic.engine import ServiceError
+from taper.web.clinic.models import FollowUp, Patient, Plan, PlanVersion, Role, Status, User
+
+MAX_MONITORING_DAYS = 90
+
+
+def _mine(plan: Plan, clinician: User) -> None:
+    if clinician.role != Role.CLINICIAN or plan.patient.clinician_id != clinician.pk:
+        raise ServiceError("", "only the patient's clinician can change this plan")
+
+
+@transaction.atomic
+@audited("add_followup", actor="clinician")
+def add_followup(*, plan: Plan, clinician: User, day: date, at: time | None = None,
+                 note: str = "", today: date | None = None) -> FollowUp:
+    """An appointment on the plan (shown on the plan page and the patient's Today)."""
+    _mine(plan, clinician)
+    if today is not None and day < today:
+        raise ServiceError("date", "an appointment is on or after today")
+    return FollowUp.objects.create(plan=plan, date=day, time=at, note=note.strip()[:300],
+                                   created_by=clinician)
+
+
+@transaction.atomic
+@audited("set_monitoring_days", actor="clinician", subject="plan")
+def set_monitoring_days(*, plan: Plan, clinician: User, days: int) -> Plan:
+    """How many days after the last dose check-ins go on."""
+    _mine(plan, clinician)
+    if not 0 <= days <= MAX_MONITORING_DAYS:
+        raise ServiceError("days", f"a whole number of days from 0 to {MAX_MONITORING_DAYS}")
+    plan.monitoring_days = days
+    plan.save(update_fields=["monitoring_days"])
+    return plan
+
+
+def stop_of(version: PlanVersion) -> date | None:
+    stop = version.plan_json.get("stop_date")
+    return None if stop is None else date.fromisoformat(stop)
+
+
+def monitoring_left(version: PlanVersion, today: date) -> int | None:
+    """Days of the monitoring period left (counting today), or None outside it."""
+    stop = stop_of(version)
+    if stop is None or today < stop:
+        return None
+    end = stop + timedelta(days=version.plan.monitoring_days)
+    return (end - today).days if today < end else None
+
+
+def monitored_version(patient: Patient, today: date) -> PlanVersion | None:
+    """The plan in force; else a completed one whose monitoring period is still running."""
+    versions = PlanVersion.objects.select_related("plan", "approved_by").filter(plan__patient=patient)
+    active = versions.filter(status=Status.ACTIVE).first()
+    if active is not None:
+        return active
+    done = versions.filter(status=Status.COMPLETED).order_by("-created_at", "-id").first()
+    if done is not None and monitoring_left(done, today) is not None:
+        return done
+    return None
+
+
+def upcoming_followups(patient: Patient, today: date) -> list[FollowUp]:
+    return list(FollowUp.objects.filter(plan__patient=patient, date__gte=today))
