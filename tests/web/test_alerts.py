@@ -5,6 +5,7 @@ health detail; `send_due_alerts` raises missed check-ins and overdue acknowledge
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -158,3 +159,13 @@ def test_raising_is_audited_and_the_summary_is_one_line(cast: Cast) -> None:
     assert AuditEvent.objects.filter(event="raise_due_alerts", action="change").exists()
     assert "\n" not in summary.line() and "e-mail(s) sent" in summary.line()
     assert getattr(alerts.raise_due_alerts, "__audited__", None) == "raise_due_alerts"
+
+
+def test_the_command_prints_one_line_and_exits_0_and_2_on_a_bad_flag(tmp_path: Path) -> None:
+    from tests.web.test_cli import taper
+
+    run = taper("sendalerts", tmp_path=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == [
+        "0 missed check-in and 0 overdue acknowledgement alert(s) raised; 0 e-mail(s) sent, 0 failed"]
+    assert taper("sendalerts", "--now", tmp_path=tmp_path).returncode == 2

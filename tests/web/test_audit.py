@@ -22,7 +22,7 @@ V, X, C, A, D = "view", "export", "change", "attempt", "denied"
 N6 = (None,) * 6
 # MATRIX key: the audit action each of ROLES leaves (None: no row), beside its status there.
 AUDIT: dict[str, tuple[str | None, ...]] = {
-    "home": N6, "login": N6,
+    "home": N6, "login": N6, "healthz": N6,
     "logout": ("logout",) * 5 + (None,),
     "accept_invitation": (D,) * 6, "register": (D,) * 6,
     "patient_list": (V, V, D, D, D, None),

@@ -140,6 +140,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Plain http on localhost is what demo and debug runs have; production gets every header.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_SSL_REDIRECT = PRODUCTION and envbool("TAPER_SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer probes over plain http
 SECURE_HSTS_SECONDS = envint("TAPER_HSTS_SECONDS", 31536000) if PRODUCTION else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION

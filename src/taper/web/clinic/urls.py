@@ -3,10 +3,20 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from taper.web.clinic.views import account, accounts, auth, clinician, exports, patient, plans
+from taper.web.clinic.views import (
+    account,
+    accounts,
+    auth,
+    clinician,
+    exports,
+    health,
+    patient,
+    plans,
+)
 
 urlpatterns = [
     path("", auth.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(template_name="clinic/login.html",
                                                 redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

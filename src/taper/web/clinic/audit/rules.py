@@ -27,6 +27,9 @@ class Rule:
 RULES: dict[str, Rule] = {
     # Sign-in pages: logins, failures and logouts are rows of their own (signals).
     "home": Rule(),
+    # A liveness probe: no record, no database; an explicit "no row" (a probe every few
+    # seconds would bury the trail).
+    "healthz": Rule(silent=True),
     "login": Rule(),
     "logout": Rule(),
     "accept_invitation": Rule("invitation", get=VIEW, post=ATTEMPT),
