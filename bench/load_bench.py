@@ -232,6 +232,7 @@ def child(label: str) -> None:
     clinic = Clinic()
     dashboard_token: str | None = None
     used, days = 0, DAYS
+    waiting: list[tuple[int, int]] = []  # seeded patients not yet sent today's check-in
     for size in SIZES:
         took = clinic.grow_to(size, days)
         _report(f"seeded {size:,} patients under {len(clinic.doctors) - 1} clinicians",
@@ -239,7 +240,10 @@ def child(label: str) -> None:
                 f"added now have {days} days each ({took:.0f} s)")
         if dashboard_token is None:  # the first clinician of 200: the same at both sizes
             dashboard_token = _tokens([clinic.doctors[1].pk])[0]
-        pool = clinic.patients[used:][-2000:]  # today's first check-in of each
+        # Today's first check-in of each; those with the longest history first, so both
+        # sizes measure check-ins against 180 days of history while they last.
+        pool = (waiting + clinic.patients[used:])[:2000]
+        long_history = len(waiting) if waiting else len(pool)
         secrets = _tokens([uid for _, uid in pool])
         connection.close()  # the server's workers open their own
         server, port = _serve()
@@ -256,6 +260,10 @@ def child(label: str) -> None:
         finally:
             server.terminate()
             server.wait(10)
+        sent = results["check-in POST /api/patients/{id}/checkins"]["pulled"]
+        waiting = pool[sent:]
+        _report(f"{size:,} patients: check-ins sent", f"{sent}, of them {min(sent, long_history)} "
+                f"by patients with {DAYS} days of history, the rest {days}")
         for name, result in results.items():
             _report(f"{size:,} patients: {name}", _figure(result))
         trivial = results["trivial GET /healthz"]["rate"]
@@ -306,7 +314,8 @@ def load(port: int, kind: str) -> None:
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - began
-    print(json.dumps({"ms": ms, "errors": errors[0], "rate": len(ms) / elapsed}))
+    print(json.dumps({"ms": ms, "errors": errors[0], "rate": len(ms) / elapsed,
+                      "pulled": len(ms) + errors[0]}))
 
 
 if __name__ == "__main__":

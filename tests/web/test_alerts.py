@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.utils.timezone import now
 
 from taper.web.clinic import services
@@ -169,3 +170,13 @@ def test_the_command_prints_one_line_and_exits_0_and_2_on_a_bad_flag(tmp_path: P
     assert run.stdout.splitlines() == [
         "0 missed check-in and 0 overdue acknowledgement alert(s) raised; 0 e-mail(s) sent, 0 failed"]
     assert taper("sendalerts", "--now", tmp_path=tmp_path).returncode == 2
+
+
+def test_the_alerts_page_lists_the_clinicians_own_alerts_only(
+        cast: Cast, client: Client, django_capture_on_commit_callbacks: Any) -> None:
+    decision = check_in(cast, django_capture_on_commit_callbacks, **RED_FLAG)
+    client.force_login(cast.clinician)
+    page = client.get("/alerts/").content.decode()
+    assert "Sam Patel" in page and f"/decisions/{decision.pk}/" in page and "sent " in page
+    client.force_login(cast.other_clinician)
+    assert "Sam Patel" not in client.get("/alerts/").content.decode()

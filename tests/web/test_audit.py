@@ -26,6 +26,7 @@ AUDIT: dict[str, tuple[str | None, ...]] = {
     "logout": ("logout",) * 5 + (None,),
     "accept_invitation": (D,) * 6, "register": (D,) * 6,
     "patient_list": (V, V, D, D, D, None),
+    "alerts": (V, V, D, D, D, None),
     "patient_new": (None, None, D, D, D, None),
     "patient_detail": (V, D, D, D, D, None),
     "plan_new": (V, D, D, D, D, None),

@@ -29,6 +29,7 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "accept_invitation": ("get", "bad-token", (404, 404, 404, 404, 404, 404)),
     "register": ("get", "", (404, 404, 404, 404, 404, 404)),
     "patient_list": ("get", "", (200, 200, 403, 403, 403, LOGIN)),
+    "alerts": ("get", "", (200, 200, 403, 403, 403, LOGIN)),
     "patient_new": ("get", "", (200, 200, 403, 403, 403, LOGIN)),
     "patient_detail": ("get", "patient", (200, 404, 404, 404, 403, LOGIN)),
     "plan_new": ("get", "patient", (200, 404, 404, 404, 403, LOGIN)),

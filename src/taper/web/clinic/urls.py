@@ -6,6 +6,7 @@ from django.urls import path
 from taper.web.clinic.views import (
     account,
     accounts,
+    alerts,
     auth,
     clinician,
     exports,
@@ -22,6 +23,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("invitation/<str:token>/", auth.accept_invitation, name="accept_invitation"),
     path("register/", auth.register, name="register"),
+    path("alerts/", alerts.alert_list, name="alerts"),
     path("patients/", clinician.patient_list, name="patient_list"),
     path("patients/new/", clinician.patient_new, name="patient_new"),
     path("patients/<int:patient_id>/", clinician.patient_detail, name="patient_detail"),

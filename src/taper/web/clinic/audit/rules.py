@@ -36,6 +36,7 @@ RULES: dict[str, Rule] = {
     "register": Rule("registration", post=ATTEMPT),
     # The clinician's pages.
     "patient_list": Rule("patient_list", get=VIEW),
+    "alerts": Rule("alert_list", get=VIEW),
     "patient_new": Rule("patient", post=ATTEMPT),
     "patient_detail": Rule("patient", get=VIEW),
     "plan_new": Rule("patient", get=VIEW, post=ATTEMPT),
