@@ -235,6 +235,8 @@ def child(label: str) -> None:
     waiting: list[tuple[int, int]] = []  # seeded patients not yet sent today's check-in
     for size in SIZES:
         took = clinic.grow_to(size, days)
+        with connection.cursor() as cursor:  # statistics as autovacuum would leave them
+            cursor.execute("ANALYZE")
         _report(f"seeded {size:,} patients under {len(clinic.doctors) - 1} clinicians",
                 f"{clinic.checkins:,} check-ins and as many decisions; the {size - used:,} "
                 f"added now have {days} days each ({took:.0f} s)")

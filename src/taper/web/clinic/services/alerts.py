@@ -150,7 +150,8 @@ def _claim(ids: list[int] | None, now: datetime) -> list[Alert]:
         free = Alert.objects.filter(sent_at__isnull=True).exclude(claimed_at__gt=now - CLAIM_LEASE)
         if ids is not None:
             free = free.filter(pk__in=ids)
-        claimed = list(free.select_for_update(skip_locked=True)
+        # of=self: lock the alert rows only, not the recipient's account row joined in.
+        claimed = list(free.select_for_update(skip_locked=True, of=("self",))
                        .select_related("recipient").order_by("created_at", "id"))
         for alert in claimed:
             alert.claimed_at, alert.attempts = now, alert.attempts + 1
