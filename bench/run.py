@@ -110,7 +110,7 @@ def cli() -> list[tuple[str, str]]:
 
 def main() -> None:
     sections = [("planning", planning), ("composer", composing), ("cli", cli)]
-    for module in ("pk_bench", "web_bench"):  # benchmarks other parts add beside this file
+    for module in ("pk_bench", "web_bench", "load_bench"):  # benchmarks other parts add here
         if (Path(__file__).parent / f"{module}.py").exists():
             sys.path.insert(0, str(Path(__file__).parent))
             sections.append((module, importlib.import_module(module).run))

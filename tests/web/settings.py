@@ -16,3 +16,8 @@ from taper.web.settings import *  # noqa: F403
 SECURE_SSL_REDIRECT = False  # the test client speaks plain http
 # Argon2 is first in production (tests/web/test_settings.py checks it); MD5 keeps tests fast.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # A file, not Django's in-memory test database: the concurrency tests need WAL, the busy
+    # timeout and IMMEDIATE transactions across threads, as in production.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405

@@ -22,7 +22,7 @@ V, X, C, A, D = "view", "export", "change", "attempt", "denied"
 N6 = (None,) * 6
 # MATRIX key: the audit action each of ROLES leaves (None: no row), beside its status there.
 AUDIT: dict[str, tuple[str | None, ...]] = {
-    "home": N6, "login": N6,
+    "home": N6, "login": N6, "healthz": N6,
     "logout": ("logout",) * 5 + (None,),
     "accept_invitation": (D,) * 6, "register": (D,) * 6,
     "patient_list": (V, V, D, D, D, None),
@@ -36,6 +36,7 @@ AUDIT: dict[str, tuple[str | None, ...]] = {
     "plan_followup#post": (C, D, D, D, D, None),
     "plan_monitoring": (V, D, D, D, D, None),
     "plan_monitoring#post": (C, D, D, D, D, None),
+    "alerts": (V, V, D, D, D, None),
     "patient_new": (None, None, D, D, D, None),
     "patient_detail": (V, D, D, D, D, None),
     "plan_new": (V, D, D, D, D, None),

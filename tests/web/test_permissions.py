@@ -23,6 +23,7 @@ LOGIN = 1  # stands for "302 to the login page"
 # url name: (method, arguments, expected answers in the order of ROLES)
 MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "home": ("get", "", (302, 302, 302, 302, 302, LOGIN)),
+    "healthz": ("get", "", (200, 200, 200, 200, 200, 200)),
     "login": ("get", "", (302, 302, 302, 302, 302, 200)),
     "logout": ("post", "", (302, 302, 302, 302, 302, 302)),
     "accept_invitation": ("get", "bad-token", (404, 404, 404, 404, 404, 404)),
@@ -38,6 +39,7 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "plan_followup#post": ("post", "plan", (302, 404, 403, 403, 403, LOGIN)),
     "plan_monitoring": ("get", "plan", (200, 404, 403, 403, 403, LOGIN)),
     "plan_monitoring#post": ("post", "plan", (302, 404, 403, 403, 403, LOGIN)),
+    "alerts": ("get", "", (200, 200, 403, 403, 403, LOGIN)),
     "patient_new": ("get", "", (200, 200, 403, 403, 403, LOGIN)),
     "patient_detail": ("get", "patient", (200, 404, 404, 404, 403, LOGIN)),
     "plan_new": ("get", "patient", (200, 404, 404, 404, 403, LOGIN)),

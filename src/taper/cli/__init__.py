@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("taper.cli.web", "run the web application (applies migrations first)"),
     "adduser": ("taper.cli.web", "add a clinician, patient or administrator account"),
     "token": ("taper.cli.token", "make a personal API token for an account (shown once)"),
+    "sendalerts": ("taper.cli.alerts", "raise and e-mail clinicians their alerts, each once (cron)"),
 }
 
 

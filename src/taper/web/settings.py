@@ -140,6 +140,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Plain http on localhost is what demo and debug runs have; production gets every header.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_SSL_REDIRECT = PRODUCTION and envbool("TAPER_SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer probes over plain http
 SECURE_HSTS_SECONDS = envint("TAPER_HSTS_SECONDS", 31536000) if PRODUCTION else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
@@ -153,6 +154,19 @@ CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
     "connect-src": [SELF], "form-action": [SELF], "frame-ancestors": [NONE],
     "base-uri": [SELF], "object-src": [NONE],
 }}
+
+# Alerts to clinicians (docs/web.md "Alerts"): printed to the console in debug and demo
+# runs, sent by SMTP in production. TAPER_SITE_URL makes the links in them.
+SITE_URL = (os.environ.get("TAPER_SITE_URL") or "http://localhost:8000").rstrip("/")
+EMAIL_BACKEND = ("django.core.mail.backends.console.EmailBackend" if not PRODUCTION else
+                 "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("TAPER_EMAIL_HOST") or "localhost"
+EMAIL_PORT = envint("TAPER_EMAIL_PORT", 587, low=1)
+EMAIL_HOST_USER = os.environ.get("TAPER_EMAIL_USER") or ""
+EMAIL_HOST_PASSWORD = envsecret("TAPER_EMAIL_PASSWORD") or ""
+EMAIL_USE_TLS = envbool("TAPER_EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 10  # seconds: a stuck mail server must not hold a check-in for long
+DEFAULT_FROM_EMAIL = os.environ.get("TAPER_EMAIL_FROM") or "taper@localhost"
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"  # stored instants; each patient's day is reckoned in their own zone

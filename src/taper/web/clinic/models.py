@@ -104,6 +104,8 @@ class Plan(models.Model):
     created_by = models.ForeignKey(User, models.PROTECT, null=True, related_name="+")
     # Check-ins go on for this many days after the last dose (docs/web.md: policy, 14).
     monitoring_days = models.PositiveSmallIntegerField(default=14)
+    # Policy (issue 5): days without a check-in before the clinician is alerted.
+    missed_checkin_days = models.PositiveSmallIntegerField(default=2)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -348,3 +350,36 @@ class ApiToken(models.Model):
     @property
     def is_live(self) -> bool:
         return self.revoked_at is None
+
+
+class AlertKind(models.TextChoices):
+    RED_FLAG = "red_flag", "Red flag"
+    CONTACT_PRESCRIBER = "contact_prescriber", "Asks for the prescriber"
+    MISSED_CHECKIN = "missed_checkin", "Missed check-ins"
+    OVERDUE_ACK = "overdue_ack", "Red flag not acknowledged in time"
+
+
+class Alert(models.Model):
+    """One event the clinician must hear about, in the app and by e-mail, sent once.
+
+    `key` names the event (e.g. "red_flag:<patient>:<day>"); its uniqueness is what makes a
+    retried check-in, an amendment or a second `taper sendalerts` raise nothing new. An
+    e-mail is claimed (`claimed_at`) before it is sent and marked `sent_at` after, so two
+    senders never both send it; a claim older than the lease is taken as abandoned.
+    """
+
+    patient = models.ForeignKey(Patient, models.PROTECT, related_name="alerts")
+    recipient = models.ForeignKey(User, models.PROTECT, related_name="alerts")
+    kind = models.CharField(max_length=24, choices=AlertKind.choices)
+    decision = models.ForeignKey(Decision, models.PROTECT, null=True, blank=True,
+                                 related_name="alerts")
+    key = models.CharField(max_length=100, unique=True)
+    created_at = models.DateTimeField(default=now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["sent_at", "claimed_at"]),
+                   models.Index(fields=["recipient", "-created_at"])]

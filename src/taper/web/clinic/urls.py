@@ -6,16 +6,19 @@ from django.urls import path
 from taper.web.clinic.views import (
     account,
     accounts,
+    alerts,
     auth,
     clinician,
     desk,
     exports,
+    health,
     patient,
     plans,
 )
 
 urlpatterns = [
     path("", auth.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(template_name="clinic/login.html",
                                                 redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -29,6 +32,7 @@ urlpatterns = [
     path("plans/<int:version_id>/hold/", desk.plan_hold, name="plan_hold"),
     path("plans/<int:version_id>/follow-ups/", desk.plan_followup, name="plan_followup"),
     path("plans/<int:version_id>/monitoring/", desk.plan_monitoring, name="plan_monitoring"),
+    path("alerts/", alerts.alert_list, name="alerts"),
     path("patients/", clinician.patient_list, name="patient_list"),
     path("patients/new/", clinician.patient_new, name="patient_new"),
     path("patients/<int:patient_id>/", clinician.patient_detail, name="patient_detail"),

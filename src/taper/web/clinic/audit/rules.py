@@ -27,6 +27,9 @@ class Rule:
 RULES: dict[str, Rule] = {
     # Sign-in pages: logins, failures and logouts are rows of their own (signals).
     "home": Rule(),
+    # A liveness probe: no record, no database; an explicit "no row" (a probe every few
+    # seconds would bury the trail).
+    "healthz": Rule(silent=True),
     "login": Rule(),
     "logout": Rule(),
     "accept_invitation": Rule("invitation", get=VIEW, post=ATTEMPT),
@@ -39,6 +42,7 @@ RULES: dict[str, Rule] = {
     "plan_followup": Rule("plan_version", get=VIEW, post=ATTEMPT),
     "plan_monitoring": Rule("plan_version", get=VIEW, post=ATTEMPT),
     "patient_list": Rule("patient_list", get=VIEW),
+    "alerts": Rule("alert_list", get=VIEW),
     "patient_new": Rule("patient", post=ATTEMPT),
     "patient_detail": Rule("patient", get=VIEW),
     "plan_new": Rule("patient", get=VIEW, post=ATTEMPT),

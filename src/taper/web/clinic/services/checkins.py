@@ -10,6 +10,7 @@ from django.db import transaction
 from taper.web.clinic.audit.trail import audited
 from taper.web.clinic.engine import ServiceError, local_today, stored_plan
 from taper.web.clinic.models import CheckIn, Decision, DoseTaken, Patient, PlanVersion, Status, User
+from taper.web.clinic.services.alerts import raise_for_decision
 from taper.web.clinic.services.followup import monitored_version
 from taper.web.clinic.services.plans import hold_version
 
@@ -73,9 +74,11 @@ def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
         # pacing.hold is one day per day with such a decision: an amendment holds no further.
         held = hold_version(version=version, held=decision.held_plan, actor=entered_by,
                             note=decision.clinician_note)
-    return Decision.objects.create(
+    stored = Decision.objects.create(
         patient=patient, checkin=checkin, version=version, today=today, action=decision.action,
         data=result, flagged_for_clinician=decision.clinician_flag, held_version=held)
+    raise_for_decision(stored)  # a red flag or contact_prescriber: the clinician, once a day
+    return stored
 
 
 @transaction.atomic
