@@ -244,8 +244,9 @@ def child(label: str) -> None:
             dashboard_token = _tokens([clinic.doctors[1].pk])[0]
         # Today's first check-in of each; those with the longest history first, so both
         # sizes measure check-ins against 180 days of history while they last.
-        pool = (waiting + clinic.patients[used:])[:2000]
-        long_history = len(waiting) if waiting else len(pool)
+        # At the first size only half of them, so the second size still has some.
+        pool = (waiting + clinic.patients[used:])[:2000] if used else clinic.patients[:size // 2]
+        long_history = len(waiting) if used else len(pool)
         secrets = _tokens([uid for _, uid in pool])
         connection.close()  # the server's workers open their own
         server, port = _serve()
@@ -263,7 +264,7 @@ def child(label: str) -> None:
             server.terminate()
             server.wait(10)
         sent = results["check-in POST /api/patients/{id}/checkins"]["pulled"]
-        waiting = pool[sent:]
+        waiting = pool[sent:] if used else pool[sent:] + clinic.patients[size // 2:size]
         _report(f"{size:,} patients: check-ins sent", f"{sent}, of them {min(sent, long_history)} "
                 f"by patients with {DAYS} days of history, the rest {days}")
         for name, result in results.items():
