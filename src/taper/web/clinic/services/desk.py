@@ -20,9 +20,8 @@ from taper.web.clinic.engine import ServiceError, local_today, next_change, stor
 from taper.web.clinic.models import CheckIn, Decision, Patient, PlanVersion, Role, Status, User
 
 KINDS = ("red_flag", "contact_prescriber", "hold", "missed_checkin", "step_change")
-# Policy, not clinical fact (issue 5): a patient who has not checked in for this many days
-# is listed; dose changes this many days ahead are listed.
-MISSED_CHECKIN_DAYS = 2
+# Policy, not clinical fact (issue 5): dose changes this many days ahead are listed. A
+# patient who has not checked in for their plan's `missed_checkin_days` (default 2) is too.
 UPCOMING_DAYS = 3
 _DECISION_KIND = {"emergency": "red_flag", "contact_prescriber": "contact_prescriber",
                   "hold": "hold"}
@@ -77,12 +76,13 @@ def _missed_and_upcoming(clinician: User, patients: dict[int, Patient],
     # Plans in force, and completed ones whose monitoring period still runs (check-ins go on).
     active = (PlanVersion.objects.filter(plan__patient__clinician=clinician,
                                          status__in=[Status.ACTIVE, Status.COMPLETED])
-              .values_list("plan__patient_id", "plan_json", "status", "plan__monitoring_days"))
+              .values_list("plan__patient_id", "plan_json", "status", "plan__monitoring_days",
+                           "plan__missed_checkin_days"))
     last = dict(CheckIn.objects.filter(patient__clinician=clinician).values("patient_id")
                 .annotate(last=Max("date")).values_list("patient_id", "last"))
     rows = []
     in_force = {row[0] for row in active if row[2] == Status.ACTIVE}
-    for patient_id, data, status, monitoring_days in active:
+    for patient_id, data, status, monitoring_days, missed_days in active:
         patient = patients[patient_id]
         today = local_today(patient.timezone, now)
         stop = data.get("stop_date")
@@ -92,7 +92,7 @@ def _missed_and_upcoming(clinician: User, patients: dict[int, Patient],
             continue  # a plan in force speaks for the patient; or the monitoring has ended
         start = date.fromisoformat(data["start_date"])
         seen = last.get(patient_id) or start - timedelta(days=1)
-        if start <= today and (today - seen).days >= MISSED_CHECKIN_DAYS:
+        if start <= today and (today - seen).days >= missed_days:
             since = datetime.combine(seen + timedelta(days=1), time(0), ZoneInfo(patient.timezone))
             rows.append(Attention("missed_checkin", patient_id, patient.name,
                                   f"no check-in since {seen.isoformat()}", since=since))
