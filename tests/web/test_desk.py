@@ -66,3 +66,15 @@ def test_acknowledging_records_who_and_when_and_only_the_patients_clinician_may(
 def test_only_a_clinician_has_an_attention_list(cast: Cast) -> None:
     assert attention_list(cast.other_clinician, now()) == []
     assert attention_list(cast.patient.user, now()) == []
+
+
+def test_the_plans_own_missed_checkin_days_decide_when_a_patient_is_listed(cast: Cast) -> None:
+    today = factories.today_of(cast.patient)
+    services.record_checkin(patient=cast.patient, entered_by=cast.patient.user,
+                            data=factories.quiet_checkin(today - timedelta(days=2)),
+                            today=today - timedelta(days=2))
+    plan = cast.patient.plans.get()
+    plan.missed_checkin_days = 3
+    plan.save(update_fields=["missed_checkin_days"])
+    missed = {r.patient_id for r in attention_list(cast.clinician, now()) if r.kind == "missed_checkin"}
+    assert cast.patient.pk not in missed
