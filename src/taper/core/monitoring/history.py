@@ -13,6 +13,14 @@ from taper.core.monitoring.rulebook import MonitoringRules
 from taper.core.plan import Plan
 
 
+class HistoryTooShort(Exception):
+    """The check-ins given cannot answer exactly: assess again with all of them.
+
+    Raised only when a caller passes `complete_since` (a recent window of the history, for
+    speed) and a rule would read a check-in older than the window.
+    """
+
+
 @dataclass(frozen=True, slots=True)
 class Reference:
     """What "new or worse" is measured against: the last check-in before the taper."""
@@ -41,13 +49,21 @@ def _worse(checkin: CheckIn, ref: Reference, symptom_id: str, at_least: int) -> 
 
 
 def _run_start(symptom_id: str, log: Sequence[CheckIn], latest: CheckIn, ref: Reference,
-               at_least: int) -> date:
-    """The first day of the unbroken run of check-ins with the symptom at or above the level."""
+               at_least: int, complete_since: date | None = None) -> date:
+    """The first day of the unbroken run of check-ins with the symptom at or above the level.
+
+    With `complete_since`, a run that reaches back to the window's edge may go on before it:
+    HistoryTooShort.
+    """
     start = latest.date
     for c in reversed([c for c in log if c.date <= latest.date]):
+        if complete_since is not None and c.date < complete_since:
+            raise HistoryTooShort(f"{symptom_id} has lasted since before {complete_since}")
         if not _worse(c, ref, symptom_id, at_least):
-            break
+            return start
         start = c.date
+    if complete_since is not None:
+        raise HistoryTooShort(f"{symptom_id} has lasted since the first check-in given")
     return start
 
 
@@ -61,7 +77,7 @@ def _describe(ids: Sequence[str], checkin: CheckIn, rules: MonitoringRules) -> s
 
 
 def symptom_firings(latest: CheckIn, log: Sequence[CheckIn], ref: Reference,
-                    rules: MonitoringRules) -> list[Firing]:
+                    rules: MonitoringRules, complete_since: date | None = None) -> list[Firing]:
     """Moderate → hold; severe or persisting → contact. Red-flag symptoms are left to red flags."""
     flagged = {s.id for s in rules.symptoms if s.is_red_flag(latest.severity(s.id))}
     moderate, severe = rules.pacing["moderate_symptom"], rules.pacing["severe_symptom"]
@@ -72,7 +88,7 @@ def symptom_firings(latest: CheckIn, log: Sequence[CheckIn], ref: Reference,
     persist_days = int(persisting.param("days"))
     candidates = sorted(s for s in latest.symptoms if s not in flagged)
     worse_severe = [s for s in candidates if _worse(latest, ref, s, contact_from)]
-    runs = {s: (latest.date - _run_start(s, log, latest, ref, persist_from)).days
+    runs = {s: (latest.date - _run_start(s, log, latest, ref, persist_from, complete_since)).days
             for s in candidates if _worse(latest, ref, s, persist_from)}
     lasting = [s for s, days in runs.items() if days >= persist_days]
     worse_moderate = [s for s in candidates if _worse(latest, ref, s, hold_from)

@@ -15,6 +15,7 @@ from fractions import Fraction
 from taper.core.monitoring.basis import Basis, Firing
 from taper.core.monitoring.checkin import CheckIn, effective
 from taper.core.monitoring.history import (
+    HistoryTooShort,
     is_stable,
     missed_dose_firing,
     reference,
@@ -64,10 +65,13 @@ def daily_mg_on(plan: Plan, day: date) -> Fraction:
 
 
 def _firings(
-    plan: Plan, log: Sequence[CheckIn], today: date, rules: MonitoringRules
+    plan: Plan, log: Sequence[CheckIn], today: date, rules: MonitoringRules,
+    complete_since: date | None,
 ) -> list[Firing]:
     no_recent = rules.pacing["no_recent_checkin"]
     latest = log[-1] if log else None
+    if complete_since is not None and (latest is None or latest.date < complete_since):
+        raise HistoryTooShort(f"no check-in given since {complete_since}")
     if latest is None or (today - latest.date).days > no_recent.param("max_age_days"):
         last = "the start" if latest is None else latest.date.isoformat()
         inputs = {"today": today.isoformat(), "latest_checkin": None if latest is None else last,
@@ -77,18 +81,26 @@ def _firings(
     ref = reference(log, plan)
     return [
         *threshold_firings(latest, rules),
-        *symptom_firings(latest, log, ref, rules),
+        *symptom_firings(latest, log, ref, rules, complete_since),
         *spasticity_firing(latest, ref, rules),
         *missed_dose_firing(latest, plan, rules),
     ]
 
 
 def assess(
-    plan: Plan, checkins: Sequence[CheckIn], today: date, rules: MonitoringRules
+    plan: Plan, checkins: Sequence[CheckIn], today: date, rules: MonitoringRules,
+    *, complete_since: date | None = None,
 ) -> PacingDecision:
-    """Decide from the check-ins up to today what the patient should do now, and why."""
+    """Decide from the check-ins up to today what the patient should do now, and why.
+
+    `checkins` is the whole history, or — with `complete_since`, for speed — a window of
+    it: every check-in dated on or after `complete_since`, plus every one on the last date
+    before the plan's start and on the first date with a spasticity reading (the reference
+    of "new or worse"). A rule that would read further back raises HistoryTooShort, and
+    the caller assesses again with every check-in: the answer is the same either way.
+    """
     log = tuple(c for c in effective(checkins) if c.date <= today)
-    firings = _firings(plan, log, today, rules)
+    firings = _firings(plan, log, today, rules, complete_since)
     action: Action = max((f.action for f in firings), key=rank, default="proceed")
     stopped = plan.stop_date is not None and today >= plan.stop_date
     if action == "hold" and stopped:
@@ -109,6 +121,9 @@ def assess(
         basis = (*(f.basis for f in firings), tl.basis)
     suggestions: tuple[Suggestion, ...] = ()
     if rank(action) >= rank("contact_prescriber"):
+        if complete_since is not None and complete_since > plan.start_date:
+            # the last tolerated dose reads every step's check-ins since the start
+            raise HistoryTooShort(f"the suggestions read check-ins from {plan.start_date}")
         ref = reference(log, plan)
         suggestions = suggest(plan, log, today, current, rules,
                               lambda c: is_stable(c, ref, rules))
