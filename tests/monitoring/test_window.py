@@ -110,6 +110,7 @@ def histories(draw: st.DrawFn) -> tuple[list[dict[str, Any]], date, date]:
     return items, today, since
 
 
+@pytest.mark.hazard("HZ-030")
 @settings(max_examples=500, deadline=None)
 @given(histories())
 def test_the_window_gives_the_whole_history_answer_or_refuses(case: Any) -> None:

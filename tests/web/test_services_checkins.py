@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
+from typing import Any
 
 import pytest
+from django.utils.timezone import now
 
 from taper.web.clinic import services
 from taper.web.clinic.models import CheckIn, Decision, PlanVersion, Status
@@ -103,3 +105,68 @@ def test_marking_a_dose_taken_twice_keeps_one_mark_and_refuses_other_times(cast:
         services.mark_dose_taken(patient=cast.patient, recorded_by=cast.patient.user,
                                  day=today, at=time(9, 30))
     assert error.value.field == "time"
+
+
+# ---- the recent window: the same decision as the whole history (HZ-030) ----------------
+
+def _history(days: int, entry: Any) -> list[tuple[int, dict[str, Any]]]:
+    """(days ago, check-in) for each of the last `days` days before today, oldest first."""
+    return [(back, entry(back)) for back in range(days, 0, -1)]
+
+
+def _reading(back: int) -> int | None:
+    """Spasticity 2 from 20 days ago, 4 in the last week, none before (the plan began 35)."""
+    return None if back > 20 else 2 if back > 7 else 4
+
+
+# The plan starts 35 days ago; the window is cut to the last 7 days; today's entry varies.
+WINDOW_CASES = {
+    "quiet": _history(45, lambda back: {"symptoms": {}, "spasticity": 3}),
+    "insomnia-for-a-month": _history(45, lambda back: {
+        "symptoms": {"insomnia": 2} if back <= 30 else {}, "spasticity": 3}),
+    "anxious-only-before-the-taper": _history(45, lambda back: {
+        "symptoms": {"anxiety": 2} if back > 35 else {}}),
+    "first-reading-long-ago": _history(45, lambda back: {
+        "symptoms": {}, "spasticity": 2 if back == 45 else None}),
+    "first-reading-amended-away": [
+        (40, {"symptoms": {}}), (39, {"symptoms": {}, "spasticity": 1}), (39, {"symptoms": {}}),
+        *_history(38, lambda back: {"symptoms": {}, "spasticity": _reading(back)})],
+}
+
+
+@pytest.mark.hazard("HZ-030")
+@pytest.mark.parametrize("today_entry", [
+    {"symptoms": {}, "spasticity": 3}, {"symptoms": {}, "spasticity": 5},
+    {"symptoms": {"insomnia": 2}, "spasticity": 5}, {"symptoms": {"anxiety": 2}},
+    {"symptoms": {"anxiety": 3}, "spasticity": 3},
+], ids=["quiet", "stiffer", "insomnia-stiffer", "anxious", "severe"])
+@pytest.mark.parametrize("case", WINDOW_CASES)
+def test_the_decision_on_the_recent_window_is_the_whole_history_decision(
+        db: None, monkeypatch: pytest.MonkeyPatch, case: str, today_entry: dict[str, Any]) -> None:
+    from taper.contract.assessment import decision_json
+    from taper.core.monitoring.checkin import parse_checkins
+    from taper.core.monitoring.pacing import assess
+    from taper.knowledge.monitoring import load_monitoring
+    from taper.web.clinic.engine import stored_plan
+    from taper.web.clinic.services import checkins
+
+    monkeypatch.setattr(checkins, "RECENT_DAYS", 7)  # the window's edges inside the history
+    doctor = factories.clinician()
+    person = factories.patient(doctor)
+    version = factories.active_plan(person, doctor, started_days_ago=35)
+    today = factories.today_of(person)
+    entries = [{"date": (today - timedelta(days=back)).isoformat(),
+                **{k: v for k, v in entry.items() if v is not None}}
+               for back, entry in WINDOW_CASES[case]]
+    at = now() - timedelta(days=60)
+    CheckIn.objects.bulk_create(  # stored as the service stores them, in entry order
+        CheckIn(patient=person, date=date.fromisoformat(e["date"]), data=e,
+                entered_by=person.user, created_at=at + timedelta(hours=i))
+        for i, e in enumerate(entries))
+    data = {"date": today.isoformat(), **today_entry}
+    stored = services.record_checkin(patient=person, entered_by=person.user, data=data)
+    rules = load_monitoring("baclofen")
+    expected = decision_json(assess(stored_plan(version.plan_json),
+                                    parse_checkins([*entries, data], rules, today), today, rules),
+                             rules)
+    assert {k: v for k, v in stored.data.items() if k != "today"} == expected

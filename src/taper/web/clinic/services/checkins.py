@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, time
-from typing import Any
+from collections.abc import Sequence
+from datetime import date, time, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import Q, Subquery
 
 from taper.web.clinic.audit.trail import audited
 from taper.web.clinic.engine import ServiceError, local_today, stored_plan
@@ -13,6 +15,18 @@ from taper.web.clinic.models import CheckIn, Decision, DoseTaken, Patient, PlanV
 from taper.web.clinic.services.alerts import raise_for_decision
 from taper.web.clinic.services.followup import monitored_version
 from taper.web.clinic.services.plans import hold_version
+
+if TYPE_CHECKING:
+    from taper.core.monitoring.checkin import CheckIn as Reading
+    from taper.core.monitoring.pacing import PacingDecision
+    from taper.core.monitoring.rulebook import MonitoringRules
+    from taper.core.plan import Plan
+
+# Speed only, not a clinical window: a check-in is assessed against the last RECENT_DAYS of
+# check-ins (and the reference days); any rule that would read further back makes the
+# engine refuse (HistoryTooShort) and the whole history is read instead (HZ-030).
+RECENT_DAYS = 28
+Row = tuple[int, date, Any, "int | None"]  # id, date, data, amends_id, in entry order
 
 
 def active_version(patient: Patient) -> PlanVersion | None:
@@ -41,7 +55,6 @@ def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
     """
     from taper.contract.assessment import decision_json
     from taper.core.monitoring.checkin import CheckInError, check_doses_against_plan, parse_checkins
-    from taper.core.monitoring.pacing import assess
     from taper.knowledge.monitoring import load_monitoring
 
     if not _may_record(entered_by, patient):
@@ -53,18 +66,19 @@ def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
         raise ServiceError("", "there is no active plan to check in against")
     plan = stored_plan(version.plan_json)
     rules = load_monitoring(plan.drug_id)
-    earlier = list(patient.checkins.order_by("created_at", "id"))
+    since = _window_start(data, today)
+    earlier = _recent_rows(patient, plan, since)
     try:
-        parsed = parse_checkins([c.data for c in earlier] + [data], rules, today)
+        parsed = parse_checkins([row[2] for row in earlier] + [data], rules, today)
         check_doses_against_plan(parsed[-1:], plan)
     except CheckInError as exc:
         raise _field(str(exc)) from None
     day = parsed[-1].date
-    first = next((c for c in earlier if c.date == day), None)
+    first = next((row for row in earlier if row[1] == day), None)
     checkin = CheckIn.objects.create(patient=patient, date=day, data=data,
-                                     amends=None if first is None else (first.amends or first),
+                                     amends_id=None if first is None else (first[3] or first[0]),
                                      entered_by=entered_by)
-    decision = assess(plan, parsed, today, rules)
+    decision = _assess(checkin, plan, earlier, parsed, since, today, rules)
     result = decision_json(decision, rules)
     result["today"] = today.isoformat()
     held = None
@@ -79,6 +93,50 @@ def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
         data=result, flagged_for_clinician=decision.clinician_flag, held_version=held)
     raise_for_decision(stored)  # a red flag or contact_prescriber: the clinician, once a day
     return stored
+
+
+def _window_start(data: Any, today: date) -> date:
+    """RECENT_DAYS before today, or before the check-in's own date if it is earlier."""
+    try:
+        day = min(today, date.fromisoformat(str(data["date"])))
+    except (TypeError, KeyError, ValueError):
+        day = today  # the engine's parser names what is wrong with the date
+    return day - timedelta(days=RECENT_DAYS)
+
+
+def _recent_rows(patient: Patient, plan: Plan, since: date) -> list[Row]:
+    """What `assess(..., complete_since=since)` needs, in one query: every check-in from
+    `since` on, and those on the last day before the plan's start and on the first day
+    with a spasticity reading (the reference of "new or worse")."""
+    mine = CheckIn.objects.filter(patient=patient)
+    base = mine.filter(date__lt=plan.start_date).order_by("-date").values("date")[:1]
+    first = (mine.filter(date__lt=since, data__spasticity__isnull=False)
+             .order_by("date").values("date")[:1])
+    found = mine.filter(Q(date__gte=since) | Q(date=Subquery(base)) | Q(date=Subquery(first)))
+    return list(found.order_by("created_at", "id").values_list("pk", "date", "data", "amends_id"))
+
+
+def _assess(checkin: CheckIn, plan: Plan, earlier: list[Row], parsed: Sequence[Reading],
+            since: date, today: date, rules: MonitoringRules) -> PacingDecision:
+    """The decision on the recent window, or on the whole history when the window cannot
+    answer exactly; the same decision either way (tests/monitoring/test_window.py)."""
+    from taper.core.monitoring.checkin import effective, parse_checkins
+    from taper.core.monitoring.history import HistoryTooShort
+    from taper.core.monitoring.pacing import assess
+
+    # The first-reading query matches a day where any entry has a spasticity reading;
+    # if the day's amendment took it away, the first reading may lie later, out of sight.
+    flagged = min((row[1] for row in earlier if row[1] < since and "spasticity" in row[2]),
+                  default=None)
+    first = next((c for c in effective(parsed) if c.date == flagged), None)
+    if first is None or first.spasticity is not None:
+        try:
+            return assess(plan, parsed, today, rules, complete_since=since)
+        except HistoryTooShort:
+            pass
+    rows = (CheckIn.objects.filter(patient_id=checkin.patient_id).exclude(pk=checkin.pk)
+            .order_by("created_at", "id").values_list("data", flat=True))
+    return assess(plan, parse_checkins([*rows, checkin.data], rules, today), today, rules)
 
 
 @transaction.atomic
