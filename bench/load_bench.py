@@ -23,6 +23,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,7 +35,7 @@ ZONE = "America/New_York"
 PER_CLINICIAN = 200
 DAYS = 180  # days of check-ins before today's
 SIZES = (1000, 10000)
-SEED_BUDGET = 150.0  # seconds of bulk seeding per database; fewer days beyond it (printed)
+SEED_BUDGET = 300.0  # seconds of bulk seeding per database; fewer days beyond it (printed)
 SECONDS = 10.0  # per measurement
 THREADS = 4
 MARK = "load_bench\t"
@@ -45,7 +47,8 @@ def run() -> list[tuple[str, str]]:
     for label, prefix in (("SQLite", []), ("PostgreSQL", [str(ROOT / "scripts" / "with-postgres")])):
         with tempfile.TemporaryDirectory(prefix="taper-load-") as data:
             env = {**os.environ, "TAPER_DATA_DIR": data, "PYTHONPATH": str(ROOT / "src"),
-                   "DJANGO_SETTINGS_MODULE": "taper.web.settings", "TAPER_PG_PORT": "55437",
+                   "DJANGO_SETTINGS_MODULE": "taper.web.settings",
+                   "TAPER_PG_PORT": os.environ.get("TAPER_PG_PORT", "55437"),
                    "TAPER_SECRET_KEY": "bench-only-" + "L0ad" * 14, "TAPER_SSL_REDIRECT": "0",
                    "TAPER_ALLOWED_HOSTS": "127.0.0.1", "TAPER_TOKEN_RATE_LIMIT": "100000000"}
             for name in ("DATABASE_URL", "DATABASE_URL_FILE", "TAPER_DEBUG", "TAPER_DEMO"):
@@ -68,7 +71,12 @@ def _report(name: str, figure: str) -> None:
 # ---- the child: seed, serve, load ----------------------------------------------------------
 
 class Clinic:
-    """Clinicians of 200 patients each, grown in bulk from one real plan and decision."""
+    """Clinicians of 200 patients each, grown in bulk from one real plan and decision.
+
+    Users, patients, plans and plan versions go through the ORM's bulk_create; the two big
+    tables (check-ins and decisions, 180 a patient) are written by the fast path of each
+    database (executemany on SQLite, COPY on PostgreSQL) with the values the ORM would store,
+    read back through the ORM by `verify` at the end."""
 
     def __init__(self) -> None:
         from django.contrib.auth.hashers import make_password
@@ -92,9 +100,13 @@ class Clinic:
         day = self.today - timedelta(days=1)
         decision = services.record_checkin(patient=model, entered_by=model.user,
                                            data=self.checkin(day), today=day)
+        self.model_decision = decision
         self.request, self.plan_json = version.request, version.plan_json
         self.decision_json, self.action = decision.data, decision.action
+        self.flagged = decision.flagged_for_clinician
         self.patients: list[tuple[int, int]] = []  # (patient id, user id)
+        self.versions: list[int] = []  # each patient's active plan version
+        self.days: list[int] = []  # each patient's days of history
         self.checkins = 0
 
     def _doctor(self) -> Any:
@@ -108,23 +120,52 @@ class Clinic:
     def checkin(self, day: date) -> dict[str, Any]:
         return {"date": day.isoformat(), "symptoms": {}, "spasticity": 3, "sleep_quality": 7}
 
+    def stamp(self, day: date) -> datetime:
+        """When a seeded check-in (and its decision) was made: 20:00 on its day, local time."""
+        return datetime.combine(day, datetime.min.time(), ZoneInfo(ZONE)) + timedelta(hours=20)
+
     def grow_to(self, size: int, days: int, batch: int = 100) -> float:
+        from django.core.management.color import no_style
+        from django.db import connection
+
+        from taper.web.clinic.models import CheckIn, Decision
+
         began = time.perf_counter()
-        while len(self.patients) < size:
-            self._add(min(batch, size - len(self.patients)), days)
+        history = self._history(days)
+        with _bulk_settings(connection):
+            while len(self.patients) < size:
+                self._add(min(batch, size - len(self.patients)), days, history)
+        with connection.cursor() as cursor:  # explicit ids were written: the server's come after
+            for sql in connection.ops.sequence_reset_sql(no_style(), [CheckIn, Decision]):
+                cursor.execute(sql)
         return time.perf_counter() - began
 
-    def _add(self, count: int, days: int) -> None:
-        from django.db import transaction
-        from django.utils.timezone import now
+    def _history(self, days: int) -> list[tuple[Any, ...]]:
+        """Per day of history, oldest first: the database values of the check-in's date,
+        data and time, and of its decision's data, as the ORM would send them."""
+        from django.db import connection
 
-        from taper.web.clinic.models import CheckIn, Decision, Patient, Plan, PlanVersion, User
+        from taper.web.clinic.models import CheckIn, Decision
+
+        rows = []
+        for back in range(days, 0, -1):
+            day = self.today - timedelta(days=back)
+            rows.append((_db_value(CheckIn, "date", day, connection),
+                         _db_value(CheckIn, "data", self.checkin(day), connection),
+                         _db_value(CheckIn, "created_at", self.stamp(day), connection),
+                         _db_value(Decision, "data", {**self.decision_json, "today": day.isoformat()},
+                                   connection)))
+        return rows
+
+    def _add(self, count: int, days: int, history: list[tuple[Any, ...]]) -> None:
+        from django.db import transaction
+
+        from taper.web.clinic.models import Patient, Plan, User
 
         first = len(self.patients)
         if first % PER_CLINICIAN == 0:
             self._doctor()
         doctor = self.doctors[-1]
-        at, zone = now(), ZoneInfo(ZONE)
         with transaction.atomic():
             users = User.objects.bulk_create(
                 User(email=f"p{first + i}@bench.example.org", role="patient", password=self.password)
@@ -134,25 +175,173 @@ class Clinic:
                         created_by=doctor) for i, u in enumerate(users))
             plans = Plan.objects.bulk_create(
                 Plan(patient=p, drug="baclofen", created_by=doctor) for p in patients)
-            versions = PlanVersion.objects.bulk_create(
-                PlanVersion(plan=plan, number=1, request=self.request, plan_json=self.plan_json,
-                            status="active", created_by=doctor, approved_by=doctor, approved_at=at)
-                for plan in plans)
-            dates = [self.today - timedelta(days=back) for back in range(days, 0, -1)]
-            stamps = [datetime.combine(d, datetime.min.time(), zone) + timedelta(hours=20)
-                      for d in dates]
-            checkins = CheckIn.objects.bulk_create(
-                (CheckIn(patient=p, date=d, data=self.checkin(d), entered_by=u, created_at=s)
-                 for p, u in zip(patients, users, strict=True)
-                 for d, s in zip(dates, stamps, strict=True)), batch_size=5000)
-            version_of = {p.pk: v.pk for p, v in zip(patients, versions, strict=True)}
-            Decision.objects.bulk_create(
-                (Decision(patient_id=c.patient_id, checkin_id=c.pk, version_id=version_of[c.patient_id],
-                          today=c.date, action=self.action,
-                          data={**self.decision_json, "today": c.date.isoformat()},
-                          created_at=c.created_at) for c in checkins), batch_size=5000)
-        self.patients += [(p.pk, u.pk) for p, u in zip(patients, users, strict=True)]
-        self.checkins += len(checkins)
+            versions = self._versions(plans, doctor)
+            added = [(p.pk, u.pk, v.pk) for p, u, v in zip(patients, users, versions, strict=True)]
+            self._write_history(added, history)
+        self.patients += [(pid, uid) for pid, uid, _ in added]
+        self.versions += [vid for _, _, vid in added]
+        self.days += [days] * count
+        self.checkins += count * days
+
+    def _versions(self, plans: list[Any], doctor: Any) -> list[Any]:
+        """Each plan's active version 1: the model patient's request and plan."""
+        from django.utils.timezone import now
+
+        from taper.web.clinic.models import PlanVersion
+
+        at = now()
+        return PlanVersion.objects.bulk_create(
+            PlanVersion(plan=plan, number=1, request=self.request, plan_json=self.plan_json,
+                        status="active", created_by=doctor, approved_by=doctor, approved_at=at)
+            for plan in plans)
+
+    def _write_history(self, added: list[tuple[int, int, int]], history: list[tuple[Any, ...]]) -> None:
+        """Each added patient's check-ins and decisions, with explicit ids (inside the caller's
+        transaction)."""
+        from django.db import connection
+        from django.db.models import Max
+
+        from taper.web.clinic.models import CheckIn, Decision
+
+        checkin_id = first_checkin = (CheckIn.objects.aggregate(top=Max("id"))["top"] or 0) + 1
+        decision_id = (Decision.objects.aggregate(top=Max("id"))["top"] or 0) + 1
+        checkins, decisions = [], []
+        for pid, uid, vid in added:
+            for day, data, stamp, decided in history:
+                checkins.append((checkin_id, pid, day, data, uid, stamp))
+                decisions.append((decision_id, pid, checkin_id, vid, day, self.action, decided,
+                                  self.flagged, stamp))
+                checkin_id += 1
+                decision_id += 1
+        _insert(connection, CheckIn, ("id", "patient", "date", "data", "entered_by", "created_at"),
+                checkins)
+        if connection.vendor != "postgresql":
+            _insert(connection, Decision, ("id", "patient", "checkin", "version", "today", "action",
+                                           "data", "flagged_for_clinician", "created_at"), decisions)
+            return
+        # PostgreSQL parses each jsonb text it receives (35 µs for a decision's 1.2 kB, more
+        # than all the rest of a row): each day's decision is parsed once here and copied
+        # from the check-ins just written.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO clinic_decision (patient_id, checkin_id, version_id, today, action, data,"
+                " flagged_for_clinician, created_at)"
+                " SELECT c.patient_id, c.id, v.version, c.date, %s, d.data, %s, c.created_at"
+                " FROM clinic_checkin c"
+                " JOIN unnest(%s::bigint[], %s::bigint[]) AS v (patient, version) ON v.patient = c.patient_id"
+                " JOIN unnest(%s::date[], %s::jsonb[]) AS d (day, data) ON d.day = c.date"
+                " WHERE c.id >= %s ORDER BY c.id",
+                [self.action, self.flagged, [pid for pid, _, _ in added], [vid for _, _, vid in added],
+                 [row[0] for row in history], [row[3] for row in history], first_checkin])
+
+    def verify(self) -> None:
+        """Read seeded rows back through the ORM and compare them with what the services
+        wrote for the model patient; a wrong encoding fails here, loudly."""
+        from taper.web.clinic.models import CheckIn, Decision
+
+        model = self.model_decision
+        day = model.today
+        seeded_rows = 1 + sum(self.days)  # the model patient's and the bulk ones
+        for table in (CheckIn.objects.filter(date__lt=self.today),
+                      Decision.objects.filter(today__lt=self.today)):
+            if (found := table.count()) != seeded_rows:
+                raise RuntimeError(f"{found:,} {table.model.__name__} rows, not {seeded_rows:,}")
+        picks = sorted({0, len(self.patients) // 2, len(self.patients) - 1})
+        for index in picks:
+            pid, uid = self.patients[index]
+            days = self.days[index]
+            got = list(CheckIn.objects.filter(patient_id=pid).select_related("decision")
+                       .order_by("date", "id"))
+            problems = []
+            seeded = [c for c in got if c.date < self.today]
+            if len(seeded) != days:
+                problems.append(f"{len(seeded)} check-ins, not {days}")
+            for checkin in (seeded[0], seeded[-1]) if seeded else ():
+                want = (checkin.date, self.checkin(checkin.date), uid, self.stamp(checkin.date))
+                have = (checkin.date, checkin.data, checkin.entered_by_id, checkin.created_at)
+                if have != want:
+                    problems.append(f"check-in {checkin.pk}: {have!r}, not {want!r}")
+                decision = checkin.decision
+                want_d = (pid, self.versions[index], checkin.date, self.action, self.flagged,
+                          {**self.decision_json, "today": checkin.date.isoformat()},
+                          checkin.created_at)
+                have_d = (decision.patient_id, decision.version_id, decision.today, decision.action,
+                          decision.flagged_for_clinician, decision.data, decision.created_at)
+                if have_d != want_d:
+                    problems.append(f"decision {decision.pk}: {have_d!r}, not {want_d!r}")
+            same_day = next((c for c in seeded if c.date == day), None)
+            if same_day is None or same_day.data != model.checkin.data or (
+                    same_day.decision.data != model.data):
+                problems.append(f"the check-in of {day} differs from the model patient's")
+            if problems:
+                raise RuntimeError(f"seeded patient {pid} does not read back as the ORM's: "
+                                   + "; ".join(problems))
+
+
+def _db_value(model: Any, name: str, value: Any, connection: Any) -> Any:
+    """`value` as the ORM sends it to the database for `model.name` (JSON as text)."""
+    prepared = model._meta.get_field(name).get_db_prep_save(value, connection)
+    if connection.vendor == "postgresql":
+        from psycopg.types.json import Jsonb
+
+        if isinstance(prepared, Jsonb):  # Django's JSONField wraps its text for psycopg
+            return (prepared.dumps or json.dumps)(prepared.obj)
+    return prepared
+
+
+def _insert(connection: Any, model: Any, names: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """Rows of `model` (values for the fields `names`, in that order) by the database's
+    fastest path: COPY on PostgreSQL, executemany on SQLite."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in names)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(names))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+
+
+@contextmanager
+def _bulk_settings(connection: Any) -> Iterator[None]:
+    """On SQLite, no fsync and a larger page cache on the seeding connection only, restored
+    afterwards (the server's connections keep the production settings)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        before = {}
+        for name in ("synchronous", "cache_size"):
+            cursor.execute(f"PRAGMA {name}")
+            before[name] = cursor.fetchone()[0]
+        cursor.execute("PRAGMA synchronous=OFF")
+        cursor.execute("PRAGMA cache_size=-262144")  # 256 MiB
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for name, value in before.items():
+                cursor.execute(f"PRAGMA {name}={int(value)}")
+
+
+
+def _settle(connection: Any) -> None:
+    """The seed checkpointed and on disk, so the server under test does not pay for it."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("CHECKPOINT")
+            return
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    # The checkpoint fsyncs only the pages it copied; those written before (by automatic
+    # checkpoints under synchronous=OFF) would otherwise be flushed by the server's first.
+    fd = os.open(connection.settings_dict["NAME"], os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _tokens(user_ids: list[int]) -> list[str]:
@@ -235,11 +424,16 @@ def child(label: str) -> None:
     waiting: list[tuple[int, int]] = []  # seeded patients not yet sent today's check-in
     for size in SIZES:
         took = clinic.grow_to(size, days)
+        began = time.perf_counter()
         with connection.cursor() as cursor:  # statistics as autovacuum would leave them
             cursor.execute("ANALYZE")
+        _settle(connection)
+        clinic.verify()
+        short = f", fewer than {DAYS} to fit the seeding budget of {SEED_BUDGET:.0f} s" if days < DAYS else ""
         _report(f"seeded {size:,} patients under {len(clinic.doctors) - 1} clinicians",
                 f"{clinic.checkins:,} check-ins and as many decisions; the {size - used:,} "
-                f"added now have {days} days each ({took:.0f} s)")
+                f"added now have {days} days each{short} ({took:.0f} s; then ANALYZE, checkpoint, "
+                f"flush and read-back check {time.perf_counter() - began:.0f} s)")
         if dashboard_token is None:  # the first clinician of 200: the same at both sizes
             dashboard_token = _tokens([clinic.doctors[1].pk])[0]
         # Today's first check-in of each; those with the longest history first, so both
