@@ -12,6 +12,7 @@ import pytest
 from taper.web.clinic.background import Worker
 
 
+@pytest.mark.hazard("HZ-118")
 def test_a_failing_job_is_logged_and_the_next_one_still_runs(caplog: pytest.LogCaptureFixture) -> None:
     done: list[tuple[int, str]] = []
 
@@ -28,6 +29,7 @@ def test_a_failing_job_is_logged_and_the_next_one_still_runs(caplog: pytest.LogC
     assert "mail server on fire" in caplog.text
 
 
+@pytest.mark.hazard("HZ-117")
 def test_a_full_queue_refuses_at_once_instead_of_waiting() -> None:
     busy, release, done = threading.Event(), threading.Event(), []
 
@@ -44,6 +46,7 @@ def test_a_full_queue_refuses_at_once_instead_of_waiting() -> None:
     assert worker.wait_idle(60) and done == [1, 2]
 
 
+@pytest.mark.hazard("HZ-118")
 def test_a_forked_child_starts_its_own_thread_and_inherits_no_queue() -> None:
     ran: list[int] = []
     worker = Worker("test-worker", ran.append, maxsize=10)
