@@ -231,7 +231,8 @@ def test_the_emergency_page_answers_while_the_alert_email_is_still_being_sent(
     assert alerts.sender.wait_idle(60)
     alert.refresh_from_db()
     assert alert.sent_at is not None and alert.attempts == 1 and len(mail.outbox) == 1
-    assert AuditEvent.objects.filter(event="alert_sent", record_id=alert.pk).count() == 1
+    row = AuditEvent.objects.get(event="alert_sent", record_id=alert.pk)
+    assert (row.via, row.path, row.actor_id) == ("sender", "", None)
 
 
 @pytest.mark.hazard("HZ-112")
@@ -265,7 +266,7 @@ def test_an_alert_its_process_never_sent_is_sent_once_by_the_next_run(
 def test_an_alert_claimed_by_a_sender_that_died_is_sent_after_the_lease(
         cast: Cast, django_capture_on_commit_callbacks: Any, kim_checked_in: None,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(alerts, "_send", lambda alert: True)  # claimed, then the process died
+    monkeypatch.setattr(alerts, "_send", lambda alert, via: True)  # claimed, then the process died
     check_in(cast, django_capture_on_commit_callbacks, **RED_FLAG)
     monkeypatch.undo()
     claimed = Alert.objects.get().claimed_at

@@ -99,7 +99,7 @@ def send_after_commit(alert_id: int) -> None:
 
 
 def _deliver_one(alert_id: int) -> None:
-    deliver(ids=[alert_id])
+    deliver(ids=[alert_id], via="sender")  # its audit row: no request, and not the command
 
 
 # Alerts are rare (one per kind per patient-day); the bound only keeps a mail server that
@@ -195,7 +195,7 @@ def message(alert: Alert) -> tuple[str, str]:
     return SUBJECT, body
 
 
-def _send(alert: Alert) -> bool:
+def _send(alert: Alert, via: str = "") -> bool:
     subject, body = message(alert)
     try:
         send_mail(subject, body, None, [alert.recipient.email], fail_silently=False)
@@ -206,15 +206,19 @@ def _send(alert: Alert) -> bool:
     with transaction.atomic():
         Alert.objects.filter(pk=alert.pk).update(sent_at=current_time())
         trail.record(AuditAction.CHANGE, "alert_sent", record_type="alert", record_id=alert.pk,
-                     patient_id=alert.patient_id)
+                     patient_id=alert.patient_id, via=via)
     return True
 
 
-def deliver(*, ids: list[int] | None = None, now: datetime | None = None) -> tuple[int, int]:
-    """Send the unsent alerts (or those of `ids`) that no one else is sending: (sent, failed)."""
+def deliver(*, ids: list[int] | None = None, now: datetime | None = None,
+            via: str = "") -> tuple[int, int]:
+    """Send the unsent alerts (or those of `ids`) that no one else is sending: (sent, failed).
+
+    `via` names the sender in the audit rows when it is neither a request nor the command.
+    """
     sent = failed = 0
     for alert in _claim(ids, now or current_time()):
-        if _send(alert):
+        if _send(alert, via):
             sent += 1
         else:
             failed += 1
