@@ -16,6 +16,9 @@ from taper.web.settings import *  # noqa: F403
 SECURE_SSL_REDIRECT = False  # the test client speaks plain http
 # Argon2 is first in production (tests/web/test_settings.py checks it); MD5 keeps tests fast.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Alert e-mails in the request, so a test sees them when its check-in returns; the tests of
+# the background sender (test_alerts.py) switch it on, on committed data.
+ALERT_EMAIL = "request"
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # A file, not Django's in-memory test database: the concurrency tests need WAL, the busy

@@ -1,16 +1,21 @@
 """Alerts: a red flag or contact_prescriber e-mails the clinician once, after commit, with no
 health detail; `send_due_alerts` raises missed check-ins and overdue acknowledgements once.
+In production the e-mail leaves from a sender thread, so the check-in does not wait for it.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.test import Client
+from django.urls import reverse
 from django.utils.timezone import now
 
 from taper.web.clinic import services
@@ -18,6 +23,7 @@ from taper.web.clinic.models import Alert, AuditEvent, Decision
 from taper.web.clinic.services import alerts
 from tests.web import factories
 from tests.web.conftest import Cast
+from tests.web.test_views_patient import checkin_post
 
 RED_FLAG = {"symptoms": {"hallucinations": 1}}
 ASKS_PRESCRIBER = {"doses_taken": []}  # every dose time missed
@@ -180,3 +186,91 @@ def test_the_alerts_page_lists_the_clinicians_own_alerts_only(
     assert "Sam Patel" in page and f"/decisions/{decision.pk}/" in page and "sent " in page
     client.force_login(cast.other_clinician)
     assert "Sam Patel" not in client.get("/alerts/").content.decode()
+
+
+class HangingBackend(locmem.EmailBackend):
+    """A mail server that holds each message until the test releases it (then mail.outbox)."""
+
+    entered = threading.Event()
+    release = threading.Event()
+
+    def send_messages(self, messages: Any) -> int:
+        if threading.current_thread() is not threading.main_thread():  # never hang the test itself
+            HangingBackend.entered.set()
+            HangingBackend.release.wait(60)
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def in_background(settings: Any, transactional_db: None) -> Iterator[None]:
+    """Production's sender thread, on committed data (it has a connection of its own)."""
+    settings.ALERT_EMAIL = "background"
+    HangingBackend.entered, HangingBackend.release = threading.Event(), threading.Event()
+    yield
+    HangingBackend.release.set()
+    assert alerts.sender.wait_idle(60)  # nothing left running into the next test
+
+
+def red_flag_by_the_patient(cast: Cast, client: Client) -> str:
+    client.force_login(cast.patient.user)
+    answer = client.post(reverse("checkin"), checkin_post(symptom_hallucinations="2"))
+    assert answer.status_code == 302
+    return str(answer["Location"])
+
+
+@pytest.mark.hazard("HZ-118")
+def test_the_emergency_page_answers_while_the_alert_email_is_still_being_sent(
+        cast: Cast, client: Client, settings: Any, in_background: None) -> None:
+    settings.EMAIL_BACKEND = "tests.web.test_alerts.HangingBackend"
+    page = client.get(red_flag_by_the_patient(cast, client)).content.decode()
+    assert 'data-testid="emergency"' in page and mail.outbox == []
+    assert HangingBackend.entered.wait(60)  # the sender thread is inside the mail server call
+    alert = Alert.objects.get()
+    assert alert.claimed_at is not None and alert.sent_at is None and mail.outbox == []
+    HangingBackend.release.set()
+    assert alerts.sender.wait_idle(60)
+    alert.refresh_from_db()
+    assert alert.sent_at is not None and alert.attempts == 1 and len(mail.outbox) == 1
+    row = AuditEvent.objects.get(event="alert_sent", record_id=alert.pk)
+    assert (row.via, row.path, row.actor_id) == ("sender", "", None)
+
+
+@pytest.mark.hazard("HZ-112")
+def test_a_failed_background_email_stays_unsent_and_the_next_run_sends_it(
+        cast: Cast, client: Client, settings: Any, in_background: None,
+        kim_checked_in: None) -> None:
+    settings.EMAIL_BACKEND = "tests.web.test_alerts.BrokenBackend"
+    red_flag_by_the_patient(cast, client)
+    assert alerts.sender.wait_idle(60)
+    alert = Alert.objects.get()
+    assert (alert.sent_at, alert.claimed_at, alert.attempts) == (None, None, 1)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    summary = alerts.send_due_alerts()
+    assert (summary.sent, summary.failed, len(mail.outbox)) == (1, 0, 1)
+
+
+@pytest.mark.hazard("HZ-117")
+@pytest.mark.parametrize("handed_over", [True, False], ids=["process-ended", "queue-full"])
+def test_an_alert_its_process_never_sent_is_sent_once_by_the_next_run(
+        cast: Cast, client: Client, in_background: None, kim_checked_in: None,
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, handed_over: bool) -> None:
+    monkeypatch.setattr(alerts.sender, "submit", lambda alert_id: handed_over)  # never runs
+    red_flag_by_the_patient(cast, client)
+    assert Alert.objects.get().sent_at is None and mail.outbox == []
+    assert ("background sender is full" in caplog.text) is not handed_over
+    assert alerts.send_due_alerts().sent == 1
+    assert alerts.send_due_alerts().sent == 0 and len(mail.outbox) == 1
+
+
+@pytest.mark.hazard("HZ-117")
+def test_an_alert_claimed_by_a_sender_that_died_is_sent_after_the_lease(
+        cast: Cast, django_capture_on_commit_callbacks: Any, kim_checked_in: None,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(alerts, "_send", lambda alert, via: True)  # claimed, then the process died
+    check_in(cast, django_capture_on_commit_callbacks, **RED_FLAG)
+    monkeypatch.undo()
+    claimed = Alert.objects.get().claimed_at
+    assert claimed is not None and mail.outbox == []
+    assert alerts.send_due_alerts(claimed + alerts.CLAIM_LEASE - timedelta(seconds=1)).sent == 0
+    assert alerts.send_due_alerts(claimed + alerts.CLAIM_LEASE + timedelta(seconds=1)).sent == 1
+    assert Alert.objects.get().attempts == 2 and len(mail.outbox) == 1

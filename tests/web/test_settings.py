@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from taper.web import settings as production
-from taper.web.env import envbool, envsecret
+from taper.web.env import envbool, envchoice, envsecret
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -105,6 +105,21 @@ def test_a_mistyped_boolean_stops_the_start_naming_the_variable(monkeypatch: pyt
         envbool("TAPER_DEBUG")
 
 
+def test_alert_emails_leave_from_the_background_sender_in_production() -> None:
+    assert production.ALERT_EMAIL == "background" and settings.ALERT_EMAIL == "request"
+
+
+def test_a_mistyped_choice_stops_the_start_naming_the_variable_and_the_choices(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    monkeypatch.setenv("TAPER_ALERT_EMAIL", " Request ")
+    assert envchoice("TAPER_ALERT_EMAIL", ("background", "request"), "background") == "request"
+    monkeypatch.setenv("TAPER_ALERT_EMAIL", "threaded")
+    with pytest.raises(ImproperlyConfigured, match="TAPER_ALERT_EMAIL: must be one of background, request"):
+        envchoice("TAPER_ALERT_EMAIL", ("background", "request"), "background")
+
+
 def test_a_secret_is_read_from_its_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     (tmp_path / "s").write_text("from-a-file\n")
     monkeypatch.setenv("X_SECRET_FILE", str(tmp_path / "s"))
@@ -113,7 +128,7 @@ def test_a_secret_is_read_from_its_file(monkeypatch: pytest.MonkeyPatch, tmp_pat
 
 def test_every_environment_variable_is_documented() -> None:
     source = "\n".join(p.read_text() for p in (ROOT / "src/taper/web").glob("*.py"))
-    names = set(re.findall(r'env(?:bool|int|list|secret)\("([A-Z_]+)"', source))
+    names = set(re.findall(r'env(?:bool|choice|int|list|secret)\("([A-Z_]+)"', source))
     names |= set(re.findall(r'environ\.get\("([A-Z_]+)"', source))
     secrets = {n for n in re.findall(r'envsecret\("([A-Z_]+)"', source)}
     names |= {f"{n}_FILE" for n in secrets}

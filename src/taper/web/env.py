@@ -37,6 +37,16 @@ def envint(name: str, default: int, low: int = 0) -> int:
     return number
 
 
+def envchoice(name: str, choices: tuple[str, ...], default: str) -> str:
+    """One of `choices` (any case); anything else is an error naming the variable and the choices."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    if value.strip().lower() in choices:
+        return value.strip().lower()
+    raise ImproperlyConfigured(f"{name}: must be one of {', '.join(choices)}, got {value!r}")
+
+
 def envlist(name: str, default: list[str]) -> list[str]:
     """A comma-separated list (spaces around items ignored)."""
     value = os.environ.get(name)

@@ -16,7 +16,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from taper.web.env import envbool, envint, envlist, envsecret, generated_secret
+from taper.web.env import envbool, envchoice, envint, envlist, envsecret, generated_secret
 
 DATA_DIR = Path(os.environ.get("TAPER_DATA_DIR") or Path.cwd() / "data").resolve()
 DEBUG = envbool("TAPER_DEBUG")
@@ -167,6 +167,10 @@ EMAIL_HOST_PASSWORD = envsecret("TAPER_EMAIL_PASSWORD") or ""
 EMAIL_USE_TLS = envbool("TAPER_EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = 10  # seconds: a stuck mail server must not hold a check-in for long
 DEFAULT_FROM_EMAIL = os.environ.get("TAPER_EMAIL_FROM") or "taper@localhost"
+# A check-in's alert e-mail: "background" (a sender thread in each worker process, so the
+# patient's answer never waits for the mail server) or "request" (sent in the request after
+# commit; the tests use it). Unsent alerts are left to `taper sendalerts` either way.
+ALERT_EMAIL = envchoice("TAPER_ALERT_EMAIL", ("background", "request"), "background")
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"  # stored instants; each patient's day is reckoned in their own zone

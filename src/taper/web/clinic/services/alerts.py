@@ -3,9 +3,10 @@
 Raised by `record_checkin` (a red flag, a `contact_prescriber` decision) and by
 `taper sendalerts` (missed check-ins, red flags not acknowledged in time). An event has a
 unique key, so a retried or amended check-in, or a second run of the command, raises
-nothing new. E-mails leave only after the transaction that raised them commits, and each
-is claimed before it is sent, so two senders (a request and the command, or the command on
-two machines) never both send it. Someone planning alone has no clinician: no alert.
+nothing new. E-mails leave only after the transaction that raised them commits (a
+check-in's from a sender thread, so the patient never waits for the mail server), and each
+is claimed before it is sent, so two senders (the sender thread and the command, or the
+command on two machines) never both send it. Someone planning alone has no clinician: no alert.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils.timezone import now as current_time
 
+from taper.web.clinic import background
 from taper.web.clinic.audit import trail
 from taper.web.clinic.audit.trail import audited
 from taper.web.clinic.engine import local_today
@@ -78,10 +80,31 @@ def raise_for_decision(decision: Decision) -> Alert | None:
         defaults={"patient": patient, "recipient_id": patient.clinician_id, "kind": kind,
                   "decision": decision})
     if made:
-        # robust: a failure to send is logged and left to `taper sendalerts`; the patient's
-        # check-in, already committed, still answers.
-        transaction.on_commit(lambda: deliver(ids=[alert.pk]), robust=True)
+        # robust: a failure to hand over or send is logged and left to `taper sendalerts`;
+        # the patient's check-in, already committed, still answers.
+        transaction.on_commit(lambda: send_after_commit(alert.pk), robust=True)
     return alert
+
+
+def send_after_commit(alert_id: int) -> None:
+    """E-mail a just-committed alert: handed to this process's sender thread (the default,
+    so the patient's answer never waits for the mail server, HZ-118), or at once in the
+    request (settings.ALERT_EMAIL "request"). Whatever is not sent, because the queue is
+    full or the process ends first, stays unsent for `taper sendalerts` (HZ-117).
+    """
+    if settings.ALERT_EMAIL == "request":
+        deliver(ids=[alert_id])
+    elif not sender.submit(alert_id):
+        log.warning("alert %s: the background sender is full; taper sendalerts sends it", alert_id)
+
+
+def _deliver_one(alert_id: int) -> None:
+    deliver(ids=[alert_id], via="sender")  # its audit row: no request, and not the command
+
+
+# Alerts are rare (one per kind per patient-day); the bound only keeps a mail server that
+# hangs on every message from piling up memory. A full queue leaves alerts to the command.
+sender: background.Worker[int] = background.Worker("taper-alert-sender", _deliver_one, maxsize=1000)
 
 
 @transaction.atomic
@@ -172,7 +195,7 @@ def message(alert: Alert) -> tuple[str, str]:
     return SUBJECT, body
 
 
-def _send(alert: Alert) -> bool:
+def _send(alert: Alert, via: str = "") -> bool:
     subject, body = message(alert)
     try:
         send_mail(subject, body, None, [alert.recipient.email], fail_silently=False)
@@ -183,15 +206,19 @@ def _send(alert: Alert) -> bool:
     with transaction.atomic():
         Alert.objects.filter(pk=alert.pk).update(sent_at=current_time())
         trail.record(AuditAction.CHANGE, "alert_sent", record_type="alert", record_id=alert.pk,
-                     patient_id=alert.patient_id)
+                     patient_id=alert.patient_id, via=via)
     return True
 
 
-def deliver(*, ids: list[int] | None = None, now: datetime | None = None) -> tuple[int, int]:
-    """Send the unsent alerts (or those of `ids`) that no one else is sending: (sent, failed)."""
+def deliver(*, ids: list[int] | None = None, now: datetime | None = None,
+            via: str = "") -> tuple[int, int]:
+    """Send the unsent alerts (or those of `ids`) that no one else is sending: (sent, failed).
+
+    `via` names the sender in the audit rows when it is neither a request nor the command.
+    """
     sent = failed = 0
     for alert in _claim(ids, now or current_time()):
-        if _send(alert):
+        if _send(alert, via):
             sent += 1
         else:
             failed += 1
