@@ -12,6 +12,9 @@ from taper.core.monitoring.checkin import CheckIn
 from taper.core.monitoring.symptoms import Symptom
 
 NOT_REVIEWED = "not reviewed by a prescriber"
+# Policy, not clinical fact (docs/web.md, HZ-104): the longest monitoring period after the
+# stop date a plan may have. The web's `set_monitoring_days` and its form use this bound.
+MAX_MONITORING_DAYS = 90
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +33,9 @@ class ExportOptions:
     # symptom catalogue they were recorded against is needed to name their symptoms.
     checkins: tuple[CheckIn, ...] = ()
     symptoms: tuple[Symptom, ...] = ()
+    # Days after the stop date that check-ins go on (the web's `Plan.monitoring_days`);
+    # 0: no monitoring period. The PDF, calendar and CarePlan show the period.
+    monitoring_days: int = 0
 
     def __post_init__(self) -> None:
         if self.plan_version < 1:
@@ -38,6 +44,10 @@ class ExportOptions:
             raise ValueError("period_days: must be 1 or more")
         if self.approval is not None and not self.approval.strip():
             raise ValueError("approval: must name who approved and when, or be None")
+        days = self.monitoring_days
+        if type(days) is not int or not 0 <= days <= MAX_MONITORING_DAYS:
+            raise ValueError(
+                f"monitoring_days: a whole number of days from 0 to {MAX_MONITORING_DAYS}")
         if self.checkins and not self.symptoms:
             raise ValueError("symptoms: the catalogue is needed to show check-ins")
 

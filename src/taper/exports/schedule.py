@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from taper.core.plan import Plan, ScheduledDose, TaperStep
 
@@ -33,3 +33,18 @@ def dose_rows(plan: Plan) -> Iterator[DoseRow]:
 def dose_times(plan: Plan) -> tuple[time, ...]:
     """Every dose time used by any step, sorted (the columns of a day-by-day calendar)."""
     return tuple(sorted({d.time for s in plan.steps for d in s.doses if d.mg > 0}))
+
+
+def monitoring_dates(stop: date | None, days: int) -> tuple[date, date] | None:
+    """The monitoring period after a stop date: the stop date itself (the first day with no
+    dose) and the `days` − 1 days after it, first and last day inclusive; None without a
+    stop date or with no days. The one definition: the web app's Today and desk use it too.
+    """
+    if stop is None or days <= 0:
+        return None
+    return stop, stop + timedelta(days=days - 1)
+
+
+def monitoring_period(plan: Plan, days: int) -> tuple[date, date] | None:
+    """The plan's monitoring period (first and last day), or None (see `monitoring_dates`)."""
+    return monitoring_dates(plan.stop_date, days)

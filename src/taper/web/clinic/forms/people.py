@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from taper.exports.options import MAX_MONITORING_DAYS
 from taper.web.clinic.forms.fields import timezone_choices
 
 
@@ -58,4 +59,4 @@ class FollowUpForm(forms.Form):
 
 class MonitoringForm(forms.Form):
     days = forms.IntegerField(label="Days of check-ins after the last dose", min_value=0,
-                              max_value=90)
+                              max_value=MAX_MONITORING_DAYS)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.timezone import now as current_time
 
+from taper.exports.schedule import monitoring_dates
 from taper.web.clinic.audit.trail import audited
 from taper.web.clinic.engine import ServiceError, local_today, next_change, stored_plan
 from taper.web.clinic.models import CheckIn, Decision, Patient, PlanVersion, Role, Status, User
@@ -86,9 +87,10 @@ def _missed_and_upcoming(clinician: User, patients: dict[int, Patient],
         patient = patients[patient_id]
         today = local_today(patient.timezone, now)
         stop = data.get("stop_date")
+        period = monitoring_dates(None if stop is None else date.fromisoformat(stop),
+                                  monitoring_days)
         if status == Status.COMPLETED and (
-                patient_id in in_force or stop is None
-                or today >= date.fromisoformat(stop) + timedelta(days=monitoring_days)):
+                patient_id in in_force or period is None or today > period[1]):
             continue  # a plan in force speaks for the patient; or the monitoring has ended
         start = date.fromisoformat(data["start_date"])
         seen = last.get(patient_id) or start - timedelta(days=1)

@@ -7,15 +7,15 @@ it; the clinician sets the number per plan.
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, time
 
 from django.db import transaction
 
+from taper.exports.options import MAX_MONITORING_DAYS  # policy: one bound, exports' and web's
+from taper.exports.schedule import monitoring_dates
 from taper.web.clinic.audit.trail import audited
 from taper.web.clinic.engine import ServiceError
 from taper.web.clinic.models import FollowUp, Patient, Plan, PlanVersion, Role, Status, User
-
-MAX_MONITORING_DAYS = 90
 
 
 def _mine(plan: Plan, clinician: User) -> None:
@@ -52,13 +52,17 @@ def stop_of(version: PlanVersion) -> date | None:
     return None if stop is None else date.fromisoformat(stop)
 
 
+def monitoring_period_of(version: PlanVersion) -> tuple[date, date] | None:
+    """The version's monitoring period (first and last day), as the exports show it."""
+    return monitoring_dates(stop_of(version), version.plan.monitoring_days)
+
+
 def monitoring_left(version: PlanVersion, today: date) -> int | None:
     """Days of the monitoring period left (counting today), or None outside it."""
-    stop = stop_of(version)
-    if stop is None or today < stop:
+    period = monitoring_period_of(version)
+    if period is None or not period[0] <= today <= period[1]:
         return None
-    end = stop + timedelta(days=version.plan.monitoring_days)
-    return (end - today).days if today < end else None
+    return (period[1] - today).days + 1
 
 
 def monitored_version(patient: Patient, today: date) -> PlanVersion | None:
