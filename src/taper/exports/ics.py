@@ -5,6 +5,9 @@ TZID, and repeats daily until the step's last day. Because the series is anchore
 local time in a named zone, 08:00 stays 08:00 across a daylight-saving change (RFC 5545
 §3.3.10: recurrences keep the local time of DTSTART). Titles carry no health details
 unless the options ask for them: a calendar is often shared or shown on a lock screen.
+
+Given a monitoring period (`options.monitoring_days`), one all-day event spans it, "Keep
+checking in", named by the plan and never the drug (HZ-049, HZ-104).
 """
 
 from __future__ import annotations
@@ -17,11 +20,13 @@ from icalendar import Calendar, Event
 from taper.core.knowledge import DrugKnowledge
 from taper.core.plan import Plan, ScheduledDose, TaperStep
 from taper.exports.options import ExportOptions, plan_key
+from taper.exports.schedule import monitoring_period
 from taper.exports.timezone import vtimezone
 from taper.exports.words import dose_words, mg_words
 
 PRODID = "-//Taper//Taper plan export//EN"
 EVENT_LENGTH = timedelta(minutes=15)
+MONITORING_TITLE = "Keep checking in"
 
 
 def render(plan: Plan, drug: DrugKnowledge, options: ExportOptions) -> bytes:
@@ -62,6 +67,9 @@ def calendar(plan: Plan, drug: DrugKnowledge, options: ExportOptions) -> Calenda
         for dose in step.doses:
             if dose.mg > 0:
                 cal.add_component(_event(plan, drug, options, step, dose))
+    period = monitoring_period(plan, options.monitoring_days)
+    if period is not None:
+        cal.add_component(monitoring_event(plan, options, *period))
     return cal
 
 
@@ -69,6 +77,31 @@ def uid(plan: Plan, options: ExportOptions, step: TaperStep, at: time) -> str:
     """Stable across exports and versions: the same step and time keep the same UID."""
     # No drug name: a UID travels with a shared calendar (HZ-049).
     return f"{plan_key(plan.drug_id, plan.start_date, options)}.step{step.index}.{at:%H%M}@taper"
+
+
+def monitoring_uid(plan: Plan, options: ExportOptions) -> str:
+    """One per plan, stable across exports and versions (a new version moves it in place)."""
+    return f"{plan_key(plan.drug_id, plan.start_date, options)}.monitoring@taper"
+
+
+def monitoring_event(plan: Plan, options: ExportOptions, first: date, last: date) -> Event:
+    """An all-day event from the first to the last day of the monitoring period.
+
+    All-day dates float (no TZID): the period is days on the person's own calendar. DTEND is
+    the day after the last, exclusive (RFC 5545 §3.6.1). No health details in the words.
+    """
+    event = Event()
+    event.add("uid", monitoring_uid(plan, options))
+    event.add("dtstamp", datetime.combine(options.generated_on, time(0), UTC))
+    event.add("sequence", options.plan_version)
+    event.add("dtstart", first)
+    event.add("dtend", last + timedelta(days=1))
+    event.add("summary", MONITORING_TITLE)
+    event.add("description", (
+        f"Keep doing your daily check-in every day until {last:%A} {last.day} {last:%B %Y}, "
+        f"even with no doses left to take.\nPlan version {options.plan_version}."))
+    event.add("transp", "TRANSPARENT")
+    return event
 
 
 def _event(

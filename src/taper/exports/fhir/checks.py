@@ -35,6 +35,8 @@ _INTENT = {
     "CarePlan": {"proposal", "plan", "order", "option"},
 }  # fmt: skip
 _VITALS = {"8310-5": "Cel", "8867-4": "/min"}
+_ACTIVITY_STATUS = {"not-started", "scheduled", "in-progress", "on-hold", "completed",
+                    "cancelled", "stopped", "unknown", "entered-in-error"}  # fmt: skip
 
 
 def validate(resource: dict[str, Any]) -> None:
@@ -70,6 +72,15 @@ def _problems(kind: str, r: dict[str, Any]) -> Iterator[str]:
         bounds = dosage.get("timing", {}).get("repeat", {}).get("boundsPeriod", {})
         if str(bounds.get("start", "")) > str(bounds.get("end", "")):
             yield f"dosageInstruction[{i}].timing.repeat.boundsPeriod: start after end"
+    for i, activity in enumerate(r.get("activity", []) if kind == "CarePlan" else []):
+        detail = activity.get("detail")
+        if detail is None:
+            continue
+        if detail.get("status") not in _ACTIVITY_STATUS:
+            yield f"activity[{i}].detail.status: {detail.get('status')!r} is not in the R4 value set"
+        bounds = detail.get("scheduledTiming", {}).get("repeat", {}).get("boundsPeriod", {})
+        if str(bounds.get("start", "")) > str(bounds.get("end", "")):
+            yield f"activity[{i}].detail.scheduledTiming.repeat.boundsPeriod: start after end"
     if kind == "Observation":
         codes = [c for c in r["code"].get("coding", []) if c.get("system") == LOINC]
         unit = r.get("valueQuantity", {})

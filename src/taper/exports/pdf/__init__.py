@@ -1,7 +1,8 @@
 """The PDF report (SPEC X1): step table, chart, red-flag card, day-by-day calendar, and
 the education content, with the plan version, approval status and page number on every
 page. Given check-ins (the web app), their history follows the dose chart on the same
-date axis. ReportLab (docs/adr/0010-pdf-library.md).
+date axis, through the monitoring period after the last dose when there is one (a note
+after the day-by-day calendar gives its dates). ReportLab (docs/adr/0010-pdf-library.md).
 """
 
 from __future__ import annotations
@@ -17,7 +18,16 @@ from taper.exports.pdf.care import guidance, never_stop, red_flag_card, source_n
 from taper.exports.pdf.chart import dose_chart
 from taper.exports.pdf.history import checkin_history, history_span
 from taper.exports.pdf.page import MARGIN, STYLES, footer_canvas, page_size
-from taper.exports.pdf.sections import approval_box, calendar, p, step_table, summary, warnings
+from taper.exports.pdf.sections import (
+    approval_box,
+    calendar,
+    monitoring_note,
+    p,
+    step_table,
+    summary,
+    warnings,
+)  # fmt: skip
+from taper.exports.schedule import monitoring_period
 from taper.knowledge.education import load_education
 
 
@@ -49,9 +59,10 @@ def render(plan: Plan, drug: DrugKnowledge, options: ExportOptions) -> bytes:
     width = size[0] - 2 * MARGIN
     history: list[Flowable] = []
     span = None
+    monitoring = monitoring_period(plan, options.monitoring_days)
     if options.checkins and plan.steps:
-        span = history_span(plan, options.checkins)
-        history = checkin_history(plan, options.checkins, options.symptoms, width)
+        span = history_span(plan, options.checkins, monitoring)
+        history = checkin_history(plan, options.checkins, options.symptoms, width, monitoring)
     story: list[Flowable] = [
         Paragraph(f"{drug.name}: your dose plan", STYLES["title"]),
         approval_box(options),
@@ -68,6 +79,7 @@ def render(plan: Plan, drug: DrugKnowledge, options: ExportOptions) -> bytes:
         red_flag_card(education, numbers),
         PageBreak(),
         *calendar(plan, width),
+        *monitoring_note(monitoring),
         *guidance(education, numbers),
     ]
     doc.build(story, canvasmaker=footer_canvas(footer(plan, drug, options)))

@@ -25,10 +25,13 @@ from taper.exports.readings import SEVERITY, celsius_text, times_text
 _LEFT, _BOTTOM, _TOP_PAD, _RIGHT_PAD = 36.0, 28.0, 10.0, 10.0  # as the dose chart's
 
 
-def history_span(plan: Plan, checkins: Sequence[CheckIn]) -> tuple[date, date]:
-    """The plan's dates widened to take in every check-in (both charts share this axis)."""
+def history_span(
+    plan: Plan, checkins: Sequence[CheckIn], monitoring: tuple[date, date] | None = None
+) -> tuple[date, date]:
+    """The plan's dates widened to take in every check-in and the monitoring period's last
+    day (check-ins go on after the last dose); both charts share this axis."""
     first, end = plan_span(plan)
-    days = [c.date for c in checkins]
+    days = [c.date for c in checkins] + ([monitoring[1]] if monitoring else [])
     return min([first, *days]), max([end, *days])
 
 
@@ -109,10 +112,14 @@ def history_table(
 
 
 def checkin_history(
-    plan: Plan, checkins: Sequence[CheckIn], symptoms: Sequence[Symptom], width: float
+    plan: Plan,
+    checkins: Sequence[CheckIn],
+    symptoms: Sequence[Symptom],
+    width: float,
+    monitoring: tuple[date, date] | None = None,
 ) -> list[Flowable]:
     """The heading, the ratings chart on the dose chart's axis, the caveat and the table."""
-    span = history_span(plan, checkins)
+    span = history_span(plan, checkins, monitoring)
     return [
         p("Check-in history", "h2"),
         burden_chart(checkins, symptoms, span, width),

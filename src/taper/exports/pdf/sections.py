@@ -152,3 +152,19 @@ def calendar(plan: Plan, width: float) -> list[Flowable]:
     table = Table(rows, repeatRows=1, colWidths=[82, 32, *([rest] * len(times)), 46])
     table.setStyle(TableStyle(style))
     return [p("Day by day: tick each dose when you take it", "h2"), table, Spacer(1, 6)]
+
+
+def monitoring_note(period: tuple[date, date] | None) -> list[Flowable]:
+    """After the calendar: check-ins go on after the last dose, from the stop date to the
+    period's last day (HZ-104); nothing when the plan has no monitoring period."""
+    if period is None:
+        return []
+    first, last = period
+    days = (last - first).days + 1
+    return [
+        p("After the last dose: keep checking in", "h2"),
+        p(f"Keep checking in daily from <b>{long_date(first)}</b> to <b>{long_date(last)}</b> "
+          f"({days} day{'s' if days != 1 else ''}), even though there is no dose left to "
+          "take. For anything new or worse, see the red-flag card and “If symptoms are new "
+          "or worse”."),
+    ]  # fmt: skip
