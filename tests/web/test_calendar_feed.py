@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -11,8 +12,10 @@ from icalendar import Calendar
 
 from taper.web.clinic import services
 from taper.web.clinic.models import CalendarFeed, Patient, User
+from taper.web.clinic.services.followup import stop_of
 from tests.web import factories
 from tests.web.conftest import Cast
+from tests.web.test_followup import finished
 
 
 def new_link(client: Client, user: User, patient: Patient) -> str:
@@ -48,6 +51,9 @@ def test_the_feed_serves_the_patients_plan_in_force_without_login(cast: Cast,
     for event in found:
         assert str(event["uid"]).startswith(f"taper-plan-{cast.plan.plan_id}.")
         assert event["sequence"] == cast.plan.number
+    doses = [e for e in found if str(e["uid"]) != f"taper-plan-{cast.plan.plan_id}.monitoring@taper"]
+    assert len(doses) == len(found) - 1  # and the monitoring period's all-day event (HZ-104)
+    for event in doses:
         assert re.fullmatch(r"Medication \d\d:\d\d", str(event["summary"]))
         assert event["dtstart"].params["TZID"] == cast.patient.timezone
     zones = {str(tz["tzid"]) for tz in cal.walk("VTIMEZONE")}
@@ -133,3 +139,21 @@ def test_the_feed_page_says_whether_a_link_is_on(cast: Cast, client: Client) -> 
     page = client.get(url).content.decode()
     assert "A calendar link is on" in page and 'id="revoke-feed"' in page
     assert 'data-testid="feed-link"' not in page  # the link itself is never shown again
+
+
+@pytest.mark.hazard("HZ-104")
+@pytest.mark.hazard("HZ-049")
+def test_a_completed_plan_stays_in_the_feed_until_its_monitoring_period_ends(
+        cast: Cast, client: Client) -> None:
+    ada, version = finished(cast, 5)  # the last dose 5 days ago; 14 days of monitoring
+    path = new_link(client, ada.user, ada)
+    stop = stop_of(version)
+    assert stop is not None and version.status == "completed"
+    (kept,) = [e for e in events(calendar(client, path)) if not e["summary"].startswith("Med")]
+    assert str(kept["uid"]) == f"taper-plan-{version.plan_id}.monitoring@taper"
+    assert str(kept["summary"]) == "Keep checking in"
+    assert kept.decoded("dtstart") == stop
+    assert kept.decoded("dtend") == stop + timedelta(days=14)  # exclusive: the 14th day is in
+    assert not re.search(r"baclofen|\bmg\b|Ada|Byrne", str(kept["description"]), re.IGNORECASE)
+    services.set_monitoring_days(plan=version.plan, clinician=cast.clinician, days=5)
+    assert events(calendar(client, path)) == []  # the period ended yesterday

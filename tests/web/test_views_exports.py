@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -14,9 +15,11 @@ from taper.exports import FORMATS, fhir
 from taper.web.clinic import services
 from taper.web.clinic.models import PlanVersion
 from taper.web.clinic.services.checkins import active_version
+from taper.web.clinic.services.followup import stop_of
 from tests.exports.pdf_reader import pdf_text
 from tests.web import factories
 from tests.web.conftest import Cast
+from tests.web.test_followup import finished
 
 NOTE = "Slept badly after the cut"
 
@@ -136,3 +139,32 @@ def test_the_patient_and_plan_pages_link_the_journal_and_the_calendar(cast: Cast
     for page in (today, record):
         assert reverse("journal_csv", args=[cast.patient.pk]) in page
         assert reverse("feed_settings", args=[cast.patient.pk]) in page
+
+
+@pytest.mark.hazard("HZ-104")
+def test_checkins_after_the_last_dose_are_in_the_pdf_and_fhir_history(
+        cast: Cast, client: Client) -> None:
+    ada, version = finished(cast, 5)  # the last dose 5 days ago; 14 days of monitoring
+    stop = stop_of(version)
+    assert stop is not None
+    for back in (3, 0):
+        day = factories.today_of(ada) - timedelta(days=back)
+        services.record_checkin(patient=ada, entered_by=ada.user, today=day,
+                                data=factories.quiet_checkin(day, note=f"Quiet, day {back}"))
+    client.force_login(ada.user)
+    text = pdf_text(_get(client, version, "pdf"))
+    history = text[text.index("Check-in history"):]
+    assert "Quiet, day 3" in history and "Quiet, day 0" in history
+    last = stop + timedelta(days=13)
+    assert f"Keep checking in daily from {stop:%A} {stop.day} {stop:%B %Y} to " \
+           f"{last:%A} {last.day} {last:%B %Y} (14 days)" in text
+    assert f"{last:%d %b %Y}" in history  # the chart's axis runs to the period's last day
+    bundle = json.loads(_get(client, version, "fhir"), parse_float=Decimal)
+    fhir.validate(bundle)
+    authored = {e["resource"].get("authored") for e in bundle["entry"]}
+    assert factories.today_of(ada).isoformat() in authored
+    (careplan,) = [e["resource"] for e in bundle["entry"]
+                   if e["resource"]["resourceType"] == "CarePlan"]  # fmt: skip
+    (watch,) = [a["detail"] for a in careplan["activity"] if "detail" in a]
+    assert watch["scheduledTiming"]["repeat"]["boundsPeriod"] == {
+        "start": stop.isoformat(), "end": last.isoformat()}

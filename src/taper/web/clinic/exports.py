@@ -13,9 +13,11 @@ from zoneinfo import ZoneInfo
 from taper.core.monitoring.checkin import CheckIn, effective, parse_checkins
 from taper.core.plan import Plan
 from taper.exports.options import ExportOptions
+from taper.exports.schedule import monitoring_period
 from taper.web.clinic.engine import local_today, stored_plan
 from taper.web.clinic.models import Patient, PlanVersion
 from taper.web.clinic.services.checkins import active_version
+from taper.web.clinic.services.followup import monitored_version
 
 # What a download is called and how the page names it; the extension comes from FORMATS.
 LABELS = {
@@ -45,12 +47,17 @@ def recorded_checkins(patient: Patient, drug: str, today: date) -> tuple[CheckIn
     return parse_checkins([c.data for c in stored], load_monitoring(drug), today)
 
 
-def plan_checkins(checkins: tuple[CheckIn, ...], plan: Plan) -> tuple[CheckIn, ...]:
+def plan_checkins(checkins: tuple[CheckIn, ...], plan: Plan,
+                  monitoring_days: int = 0) -> tuple[CheckIn, ...]:
     """The check-ins the engine reads with this plan: the last before it starts (the
-    reference) and every one from its start to its stop."""
+    reference) and every one from its start to its stop, or to the last day of its
+    monitoring period (check-ins go on after the last dose, HZ-104)."""
     days = effective(checkins)
     before = [c for c in days if c.date < plan.start_date][-1:]
     end = plan.stop_date or (plan.steps[-1].end_date if plan.steps else plan.start_date)
+    period = monitoring_period(plan, monitoring_days)
+    if period is not None:
+        end = max(end, period[1])
     return (*before, *(c for c in days if plan.start_date <= c.date <= end))
 
 
@@ -63,12 +70,12 @@ def options(version: PlanVersion, fmt: str) -> ExportOptions:
     base = ExportOptions(
         generated_on=today, approval=approval(version, patient.timezone),
         plan_version=version.number, plan_id=f"taper-plan-{version.plan_id}",
-        patient_name=patient.name)  # fmt: skip
+        patient_name=patient.name, monitoring_days=version.plan.monitoring_days)  # fmt: skip
     if fmt not in WITH_CHECKINS:
         return base
     rules = load_monitoring(version.plan.drug)
     found = plan_checkins(recorded_checkins(patient, version.plan.drug, today),
-                          stored_plan(version.plan_json))  # fmt: skip
+                          stored_plan(version.plan_json), version.plan.monitoring_days)  # fmt: skip
     return dataclasses.replace(base, checkins=found, symptoms=tuple(rules.symptoms))
 
 
@@ -105,7 +112,8 @@ def _default_drug() -> str:
 
 
 def feed(patient: Patient) -> bytes:
-    """The patient's calendar feed: the plan version in force, else an empty calendar.
+    """The patient's calendar feed: the plan version in force, or a completed one until its
+    monitoring period ends (its "Keep checking in" event stays), else an empty calendar.
 
     No name and no dose in titles (a feed is shown on phones and shared calendars); the
     SEQUENCE is the version number so a subscribed calendar updates each event in place.
@@ -114,13 +122,14 @@ def feed(patient: Patient) -> bytes:
     from taper.knowledge import load_drug
 
     today = local_today(patient.timezone)
-    version = active_version(patient)
+    version = monitored_version(patient, today)
     if version is None:
         return ics.no_plan(patient.timezone, today)
     plan = stored_plan(version.plan_json)
     settings = ExportOptions(
         generated_on=today, approval=approval(version, patient.timezone),
-        plan_version=version.number, plan_id=f"taper-plan-{version.plan_id}")  # fmt: skip
+        plan_version=version.number, plan_id=f"taper-plan-{version.plan_id}",
+        monitoring_days=version.plan.monitoring_days)  # fmt: skip
     return ics.render(plan, load_drug(plan.drug_id), settings)
 
 
