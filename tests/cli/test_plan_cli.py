@@ -142,3 +142,28 @@ def test_a_plan_json_can_be_read_back(tmp_path, capsys, diarist_request) -> None
     _, out, _ = run(tmp_path, capsys, diarist_request, "--format", "json")
     code, again, _ = run(tmp_path, capsys, out, "--format", "json")
     assert code == 0 and json.loads(again)["steps"] == json.loads(out)["steps"]
+
+
+@pytest.mark.hazard("HZ-104")
+def test_monitoring_days_reach_the_table_and_the_exports(tmp_path, capsys, diarist_request) -> None:
+    from icalendar import Calendar
+
+    code, out, _ = run(tmp_path, capsys, diarist_request, "--monitoring-days", "14")
+    assert code == 0
+    assert "Keep checking in daily from 2027-01-25 to 2027-02-07 (monitoring period)" in out
+    code, out, _ = run(tmp_path, capsys, diarist_request, "--format", "ics", "--monitoring-days", "3")
+    (kept,) = [e for e in Calendar.from_ical(out).walk("VEVENT") if e["summary"] == "Keep checking in"]
+    assert (str(kept.decoded("dtstart")), str(kept.decoded("dtend"))) == ("2027-01-25", "2027-01-28")
+    _, out, _ = run(tmp_path, capsys, diarist_request)
+    assert "Keep checking in" not in out  # none unless asked for
+
+
+@pytest.mark.hazard("HZ-006")
+@pytest.mark.parametrize("days", ["91", "-1", "two", "1.5", ""])
+@pytest.mark.parametrize("fmt", ["table", "ics"])
+def test_a_bad_monitoring_days_exits_2_with_one_line(tmp_path, capsys, diarist_request,
+                                                     days: str, fmt: str) -> None:
+    code, out, err = run(tmp_path, capsys, diarist_request, "--format", fmt,
+                         f"--monitoring-days={days}")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "--monitoring-days: a whole number of days from 0 to 90" in err

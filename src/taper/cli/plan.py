@@ -12,6 +12,8 @@ from taper.cli.errors import UsageError
 from taper.core.amounts import decimal_str, rounded_str
 from taper.core.plan import Plan
 from taper.core.products import Liquid
+from taper.exports.options import MAX_MONITORING_DAYS
+from taper.exports.schedule import monitoring_period
 from taper.exports.words import dose_words
 
 EXPORTS = ("pdf", "ics", "csv", "fhir", "pharmacy", "pharmacy-text")
@@ -32,16 +34,33 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
                         help="put the dose in calendar event titles (off: no health details)")
     parser.add_argument("--period-days", type=int, default=28, metavar="N",
                         help="refill period for the pharmacy summary (default 28)")
+    parser.add_argument("--monitoring-days", default="0", metavar="N",
+                        help="days of daily check-ins from the stop date on, shown in the table, "
+                        f"PDF, calendar and FHIR CarePlan (0 to {MAX_MONITORING_DAYS}; "
+                        "default 0: none)")
+
+
+def monitoring_days(text: str) -> int:
+    """--monitoring-days as a whole number in the exports' bound; one line naming it if not."""
+    message = f"--monitoring-days: a whole number of days from 0 to {MAX_MONITORING_DAYS}"
+    try:
+        days = int(text.strip(), 10)
+    except ValueError:
+        raise UsageError(f"{message}, not {text!r}") from None
+    if not 0 <= days <= MAX_MONITORING_DAYS:
+        raise UsageError(f"{message}, not {days}")
+    return days
 
 
 def run(args: argparse.Namespace) -> int:
+    args.monitoring_days = monitoring_days(str(args.monitoring_days))  # before any work
     plan = load_plan(args.request, today=date.today()).plan  # noqa: DTZ011 (the CLI is where the clock is read)
     if args.format == "json":
         from taper.contract.plan_json import plan_to_json
 
         write_output(json.dumps(plan_to_json(plan), indent=2) + "\n", args.output)
     elif args.format == "table":
-        write_output(table(plan), args.output)
+        write_output(table(plan, args.monitoring_days), args.output)
     else:
         write_output(export(plan, args), args.output)
     return 0
@@ -60,6 +79,7 @@ def export(plan: Plan, args: argparse.Namespace) -> bytes:
             plan_version=args.plan_version,
             show_dose_in_titles=args.dose_in_titles,
             period_days=args.period_days,
+            monitoring_days=args.monitoring_days,
         )
     except ValueError as exc:
         raise UsageError(f"--{str(exc).split(':')[0].replace('_', '-')}: "
@@ -69,7 +89,7 @@ def export(plan: Plan, args: argparse.Namespace) -> bytes:
     return render(args.format, plan, load_drug(plan.drug_id), options)
 
 
-def table(plan: Plan) -> str:
+def table(plan: Plan, monitoring_days: int = 0) -> str:
     products = {p.id: p for p in plan.products}
     times = sorted({d.time for d in plan.baseline} | {d.time for s in plan.steps for d in s.doses})
     lines = [f"{plan.drug_id} {plan.direction} from {_total(plan)} mg/day, "
@@ -98,6 +118,10 @@ def table(plan: Plan) -> str:
     lines.append("")
     if plan.stop_date is not None:
         lines.append(f"First day with no dose: {plan.stop_date.isoformat()}")
+        period = monitoring_period(plan, monitoring_days)
+        if period is not None:
+            lines.append(f"Keep checking in daily from {period[0].isoformat()} to "
+                         f"{period[1].isoformat()} (monitoring period)")
     else:
         lines.append("The last step continues until a prescriber changes the plan.")
     if plan.supply:
