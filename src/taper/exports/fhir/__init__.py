@@ -76,7 +76,7 @@ def bundle(plan: Plan, drug: DrugKnowledge, options: ExportOptions) -> dict[str,
         {"text": f"Plan version {options.plan_version}: {options.approval_status}."},
         {"text": f"Dose times are local clock times in {plan.timezone}."},
     ]
-    careplan = {
+    careplan: dict[str, Any] = {
         "resourceType": "CarePlan",
         "id": ids["careplan"],
         "identifier": identifier,
