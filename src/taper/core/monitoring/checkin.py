@@ -54,6 +54,8 @@ class CheckIn:
 
 
 def _integer(value: Any, where: str, low: int, high: int, what: str) -> int:
+    if type(value) is int and low <= value <= high:  # the common case, without a Fraction
+        return value
     accepted = f"{where}: must be a whole number {low}-{high} ({what})"
     if isinstance(value, bool | float):
         raise CheckInError(accepted)
@@ -147,8 +149,9 @@ def parse_checkin(data: Any, position: int, rules: MonitoringRules, today: date)
         raise CheckInError(f'{where}.symptoms: must be an object such as {{"anxiety": 2}}')
     levels = ", ".join(f"{i} {label}" for i, label in enumerate(rules.severity_labels))
     severities: dict[str, int] = {}
+    known = {s.id for s in rules.symptoms}
     for symptom_id, value in symptoms.items():
-        if rules.symptom(symptom_id) is None:
+        if symptom_id not in known:
             raise CheckInError(
                 f"{where}.symptoms.{symptom_id}: unknown symptom; `taper symptoms` lists the ids")
         severities[symptom_id] = _integer(
