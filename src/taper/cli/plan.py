@@ -128,7 +128,8 @@ def table(plan: Plan, monitoring_days: int = 0) -> str:
         lines.append("")
         lines.append("Supply for the whole plan:")
         for s in plan.supply:
-            unit = "mL" if isinstance(products[s.product_id], Liquid) else products[s.product_id].form + "s"
+            product = products[s.product_id]
+            unit = "mL" if isinstance(product, Liquid) else product.form + "s"
             lines.append(f"  {s.product_id}: {decimal_str(s.units)} {unit}, "
                          f"first needed {s.first_needed.isoformat()}")
     if plan.warnings:
