@@ -16,8 +16,17 @@ from django.db.models import Max
 from django.utils.timezone import now as current_time
 
 from taper.web.clinic.audit.trail import audited
-from taper.web.clinic.engine import ServiceError, local_today, next_change, stored_plan
-from taper.web.clinic.models import CheckIn, Decision, Patient, PlanVersion, Role, Status, User
+from taper.web.clinic.engine import ServiceError, local_today
+from taper.web.clinic.models import (
+    CheckIn,
+    Decision,
+    DoseChange,
+    Patient,
+    PlanVersion,
+    Role,
+    Status,
+    User,
+)
 
 KINDS = ("red_flag", "contact_prescriber", "hold", "missed_checkin", "step_change")
 # Policy, not clinical fact (issue 5): dose changes this many days ahead are listed. A
@@ -73,44 +82,59 @@ def _decisions(clinician: User) -> list[Attention]:
 
 def _missed_and_upcoming(clinician: User, patients: dict[int, Patient],
                          now: datetime) -> list[Attention]:
+    """Missed check-ins and dose changes soon, from the versions' derived columns.
+
+    Three queries whatever the number of patients, none reading a plan's JSON: the versions
+    (their dates, stored when each was created: services/versions.py), each patient's last
+    check-in, and the dose changes in a window of dates wide enough for every patient's today
+    (a patient's today is in their zone, so each row is then checked against their own day).
+    """
     # Plans in force, and completed ones whose monitoring period still runs (check-ins go on).
-    active = (PlanVersion.objects.filter(plan__patient__clinician=clinician,
-                                         status__in=[Status.ACTIVE, Status.COMPLETED])
-              .values_list("plan__patient_id", "plan_json", "status", "plan__monitoring_days",
-                           "plan__missed_checkin_days"))
+    active = list(PlanVersion.objects.filter(plan__patient__clinician=clinician,
+                                             status__in=[Status.ACTIVE, Status.COMPLETED])
+                  .values_list("pk", "plan__patient_id", "status", "start_date", "stop_date",
+                               "plan__monitoring_days", "plan__missed_checkin_days"))
+    if not active:
+        return []
     last = dict(CheckIn.objects.filter(patient__clinician=clinician).values("patient_id")
                 .annotate(last=Max("date")).values_list("patient_id", "last"))
+    todays = {pid: local_today(patients[pid].timezone, now) for pid in {row[1] for row in active}}
+    changes = _next_changes(clinician, min(todays.values()), max(todays.values()))
     rows = []
-    in_force = {row[0] for row in active if row[2] == Status.ACTIVE}
-    for patient_id, data, status, monitoring_days, missed_days in active:
-        patient = patients[patient_id]
-        today = local_today(patient.timezone, now)
-        stop = data.get("stop_date")
+    in_force = {row[1] for row in active if row[2] == Status.ACTIVE}
+    for version_id, patient_id, status, start, stop, monitoring_days, missed_days in active:
+        patient, today = patients[patient_id], todays[patient_id]
         if status == Status.COMPLETED and (
                 patient_id in in_force or stop is None
-                or today >= date.fromisoformat(stop) + timedelta(days=monitoring_days)):
+                or today >= stop + timedelta(days=monitoring_days)):
             continue  # a plan in force speaks for the patient; or the monitoring has ended
-        start = date.fromisoformat(data["start_date"])
         seen = last.get(patient_id) or start - timedelta(days=1)
         if start <= today and (today - seen).days >= missed_days:
             since = datetime.combine(seen + timedelta(days=1), time(0), ZoneInfo(patient.timezone))
             rows.append(Attention("missed_checkin", patient_id, patient.name,
                                   f"no check-in since {seen.isoformat()}", since=since))
-        if _changes_soon(data, today):
-            change = next_change(stored_plan(data), today)
-            if change is not None and (change[0] - today).days <= UPCOMING_DAYS:
-                rows.append(Attention("step_change", patient_id, patient.name,
-                                      f"from {change[0].isoformat()}: {change[1]}", due=change[0]))
+        change = next((c for c in changes.get(version_id, ())
+                       if today < c[0] <= today + timedelta(days=UPCOMING_DAYS)), None)
+        if change is not None:
+            rows.append(Attention("step_change", patient_id, patient.name,
+                                  f"from {change[0].isoformat()}: {change[1]}", due=change[0]))
     return rows
 
 
-def _changes_soon(data: dict[str, object], today: date) -> bool:
-    """A cheap look at the stored dates first, so only plans changing soon are read in full."""
-    horizon = (today + timedelta(days=UPCOMING_DAYS)).isoformat()
-    starts = [str(s["start_date"]) for s in data.get("steps", []) if isinstance(s, dict)]  # type: ignore[attr-defined]
-    stop = data.get("stop_date")
-    dates = starts + ([str(stop)] if stop else [])
-    return any(today.isoformat() < d <= horizon for d in dates)
+def _next_changes(clinician: User, first_today: date,
+                  last_today: date) -> dict[int, list[tuple[date, str]]]:
+    """Each version's dose changes after the earliest today, up to UPCOMING_DAYS after the
+    latest, in the plan's order (so the first one after a patient's today is the next)."""
+    found = (DoseChange.objects
+             .filter(version__plan__patient__clinician=clinician,
+                     version__status__in=[Status.ACTIVE, Status.COMPLETED],
+                     date__gt=first_today,
+                     date__lte=last_today + timedelta(days=UPCOMING_DAYS))
+             .order_by("version_id", "position").values_list("version_id", "date", "reason"))
+    changes: dict[int, list[tuple[date, str]]] = {}
+    for version_id, day, reason in found:
+        changes.setdefault(version_id, []).append((day, reason))
+    return changes
 
 
 @transaction.atomic
