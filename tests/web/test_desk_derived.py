@@ -18,7 +18,7 @@ from django.utils.timezone import now as current_time
 
 from taper.web.clinic import services
 from taper.web.clinic.engine import local_today, next_change, stored_plan
-from taper.web.clinic.models import CheckIn, Patient, PlanVersion, Status, User
+from taper.web.clinic.models import CheckIn, Decision, Patient, PlanVersion, Status, User
 from taper.web.clinic.services import desk
 from taper.web.clinic.services.desk import KINDS, UPCOMING_DAYS, Attention, attention_list
 from tests.web import factories
@@ -34,11 +34,29 @@ SHAPES = ("active", "future", "completed", "completed_then_new", "held", "change
 
 def reference_list(clinician: User, now: datetime) -> list[Attention]:
     patients = {p.pk: p for p in Patient.objects.filter(clinician=clinician)}
-    rows = desk._decisions(clinician) + _reference_missed_and_upcoming(clinician, patients, now)
+    rows = _reference_decisions(clinician) + _reference_missed_and_upcoming(clinician, patients, now)
     rank = {kind: i for i, kind in enumerate(KINDS)}
     far = datetime.max.replace(tzinfo=ZoneInfo("UTC"))
     return sorted(rows, key=lambda r: (rank[r.kind], r.due or date.max, r.since or far,
                                        r.patient_name, r.patient_id))
+
+
+def _reference_decisions(clinician: User) -> list[Attention]:
+    found = (Decision.objects.filter(patient__clinician=clinician, acknowledged_at__isnull=True,
+                                     action__in=list(desk._DECISION_KIND))
+             .select_related("patient").order_by("created_at", "id"))
+    grouped: dict[tuple[int, str], list[Decision]] = {}
+    for decision in found:
+        grouped.setdefault((decision.patient_id, desk._DECISION_KIND[decision.action]),
+                           []).append(decision)
+    rows = []
+    for (patient_id, kind), decisions in grouped.items():
+        latest = decisions[-1]
+        note = (latest.data.get("clinician") or {}).get("note") or latest.data.get("message", "")
+        rows.append(Attention(kind, patient_id, latest.patient.name, str(note),
+                              since=decisions[0].created_at, decision_id=latest.pk,
+                              count=len(decisions)))
+    return rows
 
 
 def _reference_missed_and_upcoming(clinician: User, patients: dict[int, Patient],
@@ -144,8 +162,25 @@ def _history(person: Patient, rng: random.Random, start: date, today: date) -> N
     last = today - timedelta(days=rng.randint(-1, 6))
     days = [start - timedelta(days=2) + timedelta(days=n)
             for n in range((last - start).days + 3) if rng.random() < 0.7] + [last]
-    CheckIn.objects.bulk_create(CheckIn(patient=person, date=day, data={}, entered_by=person.user)
-                                for day in sorted(set(days)))
+    checkins = CheckIn.objects.bulk_create(
+        CheckIn(patient=person, date=day, data={}, entered_by=person.user)
+        for day in sorted(set(days)))
+    version = PlanVersion.objects.filter(plan__patient=person).order_by("-id").first()
+    assert version is not None
+    actions = ("continue", "continue", "emergency", "contact_prescriber", "hold")
+    Decision.objects.bulk_create(  # some flagged, some of them acknowledged, some with a note
+        Decision(patient=person, checkin=c, version=version, today=c.date,
+                 action=rng.choice(actions), data=_decision_data(rng),
+                 created_at=current_time() - timedelta(days=rng.randint(0, 30)),
+                 acknowledged_at=current_time() if rng.random() < 0.3 else None)
+        for c in checkins if rng.random() < 0.3)
+
+
+def _decision_data(rng: random.Random) -> dict[str, Any]:
+    data: dict[str, Any] = {"message": rng.choice(["Carry on.", "Call the clinic today."])}
+    if rng.random() < 0.3:
+        data["clinician"] = {"note": rng.choice(["", "Seen in clinic."])}
+    return data
 
 
 def _clinic(seed: int, count: int) -> User:
@@ -166,7 +201,7 @@ def test_the_desk_lists_what_reading_the_plan_json_listed(db: None, seed: int) -
         wanted = reference_list(doctor, at)
         assert attention_list(doctor, at) == wanted, at
         seen |= {row.kind for row in wanted}
-    assert {"missed_checkin", "step_change"} <= seen  # the case tested both
+    assert {"missed_checkin", "step_change"} <= seen  # the case tested both kinds at least
 
 
 def test_the_number_of_queries_does_not_grow_with_the_patients(db: None) -> None:

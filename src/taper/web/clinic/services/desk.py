@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -64,19 +65,20 @@ def attention_list(clinician: User, now: datetime | None = None) -> list[Attenti
 
 
 def _decisions(clinician: User) -> list[Attention]:
+    # Plain values, not model rows: a long-unread desk may hold hundreds of flagged decisions.
     found = (Decision.objects.filter(patient__clinician=clinician, acknowledged_at__isnull=True,
                                      action__in=list(_DECISION_KIND))
-             .select_related("patient").order_by("created_at", "id"))
-    grouped: dict[tuple[int, str], list[Decision]] = {}
-    for decision in found:
-        grouped.setdefault((decision.patient_id, _DECISION_KIND[decision.action]), []).append(decision)
+             .order_by("created_at", "id")
+             .values_list("pk", "patient_id", "action", "created_at", "data", "patient__name"))
+    grouped: dict[tuple[int, str], list[tuple[Any, ...]]] = {}
+    for row in found:
+        grouped.setdefault((row[1], _DECISION_KIND[row[2]]), []).append(row)
     rows = []
     for (patient_id, kind), decisions in grouped.items():
-        latest = decisions[-1]
-        note = (latest.data.get("clinician") or {}).get("note") or latest.data.get("message", "")
-        rows.append(Attention(kind, patient_id, latest.patient.name, str(note),
-                              since=decisions[0].created_at, decision_id=latest.pk,
-                              count=len(decisions)))
+        decision_id, _, _, _, data, name = decisions[-1]
+        note = (data.get("clinician") or {}).get("note") or data.get("message", "")
+        rows.append(Attention(kind, patient_id, name, str(note), since=decisions[0][3],
+                              decision_id=decision_id, count=len(decisions)))
     return rows
 
 
