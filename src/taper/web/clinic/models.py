@@ -184,7 +184,7 @@ class DoseChange(models.Model):
         ordering = ["version_id", "position"]
         constraints = [models.UniqueConstraint(fields=["version", "position"],
                                                name="one_change_per_position")]
-        indexes = [models.Index(fields=["date", "version"], name="dose_change_date")]
+        indexes = [models.Index(fields=["version", "date"], name="dose_change_version_date")]
 
 
 class FollowUp(models.Model):
@@ -266,9 +266,11 @@ class Decision(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["patient", "-created_at"]),
-                   # The desk's unacknowledged decisions: a small part of a long history.
+                   # The desk's flagged decisions not yet acknowledged: a few in a long history.
                    models.Index(fields=["patient", "created_at"], name="decision_unacknowledged",
-                                condition=models.Q(acknowledged_at__isnull=True))]
+                                condition=models.Q(acknowledged_at__isnull=True,
+                                                   action__in=["emergency", "contact_prescriber",
+                                                               "hold"]))]
 
     @property
     def is_emergency(self) -> bool:

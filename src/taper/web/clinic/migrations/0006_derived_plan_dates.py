@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='decision',
-            index=models.Index(condition=models.Q(('acknowledged_at__isnull', True)), fields=['patient', 'created_at'], name='decision_unacknowledged'),
+            index=models.Index(condition=models.Q(('acknowledged_at__isnull', True), ('action__in', ['emergency', 'contact_prescriber', 'hold'])), fields=['patient', 'created_at'], name='decision_unacknowledged'),
         ),
         migrations.AddIndex(
             model_name='planversion',
@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='dosechange',
-            index=models.Index(fields=['date', 'version'], name='dose_change_date'),
+            index=models.Index(fields=['version', 'date'], name='dose_change_version_date'),
         ),
         migrations.AddConstraint(
             model_name='dosechange',

@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import OuterRef, Subquery
 from django.utils.timezone import now as current_time
 
 from taper.web.clinic.audit.trail import audited
@@ -56,7 +56,10 @@ def attention_list(clinician: User, now: datetime | None = None) -> list[Attenti
     if clinician.role != Role.CLINICIAN:
         return []
     now = now or current_time()
-    patients = {p.pk: p for p in Patient.objects.filter(clinician=clinician)}
+    # Each patient's last check-in, one index seek each (CheckIn's (patient, date) index).
+    last = CheckIn.objects.filter(patient=OuterRef("pk")).order_by("-date").values("date")[:1]
+    patients = {p.pk: p for p in Patient.objects.filter(clinician=clinician)
+                .annotate(last_checkin=Subquery(last))}
     rows = _decisions(clinician) + _missed_and_upcoming(clinician, patients, now)
     rank = {kind: i for i, kind in enumerate(KINDS)}
     far = datetime.max.replace(tzinfo=ZoneInfo("UTC"))
@@ -86,31 +89,30 @@ def _missed_and_upcoming(clinician: User, patients: dict[int, Patient],
                          now: datetime) -> list[Attention]:
     """Missed check-ins and dose changes soon, from the versions' derived columns.
 
-    Three queries whatever the number of patients, none reading a plan's JSON: the versions
-    (their dates, stored when each was created: services/versions.py), each patient's last
-    check-in, and the dose changes in a window of dates wide enough for every patient's today
-    (a patient's today is in their zone, so each row is then checked against their own day).
+    Two queries whatever the number of patients, none reading a plan's JSON: the versions
+    (their dates, stored when each was created: services/versions.py) and their dose changes
+    in a window of dates wide enough for every patient's today (a patient's today is in their
+    zone, so each change is then checked against their own day). The last check-ins came
+    with the patients.
     """
     # Plans in force, and completed ones whose monitoring period still runs (check-ins go on).
-    active = list(PlanVersion.objects.filter(plan__patient__clinician=clinician,
-                                             status__in=[Status.ACTIVE, Status.COMPLETED])
-                  .values_list("pk", "plan__patient_id", "status", "start_date", "stop_date",
-                               "plan__monitoring_days", "plan__missed_checkin_days"))
-    if not active:
-        return []
-    last = dict(CheckIn.objects.filter(patient__clinician=clinician).values("patient_id")
-                .annotate(last=Max("date")).values_list("patient_id", "last"))
-    todays = {pid: local_today(patients[pid].timezone, now) for pid in {row[1] for row in active}}
-    changes = _next_changes(clinician, min(todays.values()), max(todays.values()))
+    active = sorted(PlanVersion.objects.filter(plan__patient__clinician=clinician,
+                                               status__in=[Status.ACTIVE, Status.COMPLETED])
+                    .order_by()  # sorted here: the database may then start from the patients
+                    .values_list("plan_id", "number", "pk", "plan__patient_id", "status",
+                                 "start_date", "stop_date", "plan__monitoring_days",
+                                 "plan__missed_checkin_days"))
+    in_force = {row[3] for row in active if row[4] == Status.ACTIVE}
+    todays = {row[3]: local_today(patients[row[3]].timezone, now) for row in active}
+    listed = [row[2:] for row in active if not (row[4] == Status.COMPLETED and (
+        row[3] in in_force or row[6] is None
+        or todays[row[3]] >= row[6] + timedelta(days=row[7])))]
+    # (a plan in force speaks for the patient; or the monitoring of a completed one has ended)
+    changes = _next_changes([row[0] for row in listed], todays)
     rows = []
-    in_force = {row[1] for row in active if row[2] == Status.ACTIVE}
-    for version_id, patient_id, status, start, stop, monitoring_days, missed_days in active:
+    for version_id, patient_id, _, start, _, _, missed_days in listed:
         patient, today = patients[patient_id], todays[patient_id]
-        if status == Status.COMPLETED and (
-                patient_id in in_force or stop is None
-                or today >= stop + timedelta(days=monitoring_days)):
-            continue  # a plan in force speaks for the patient; or the monitoring has ended
-        seen = last.get(patient_id) or start - timedelta(days=1)
+        seen = getattr(patient, "last_checkin", None) or start - timedelta(days=1)
         if start <= today and (today - seen).days >= missed_days:
             since = datetime.combine(seen + timedelta(days=1), time(0), ZoneInfo(patient.timezone))
             rows.append(Attention("missed_checkin", patient_id, patient.name,
@@ -123,15 +125,15 @@ def _missed_and_upcoming(clinician: User, patients: dict[int, Patient],
     return rows
 
 
-def _next_changes(clinician: User, first_today: date,
-                  last_today: date) -> dict[int, list[tuple[date, str]]]:
-    """Each version's dose changes after the earliest today, up to UPCOMING_DAYS after the
+def _next_changes(version_ids: list[int],
+                  todays: dict[int, date]) -> dict[int, list[tuple[date, str]]]:
+    """The versions' dose changes after the earliest today, up to UPCOMING_DAYS after the
     latest, in the plan's order (so the first one after a patient's today is the next)."""
+    if not version_ids:
+        return {}
     found = (DoseChange.objects
-             .filter(version__plan__patient__clinician=clinician,
-                     version__status__in=[Status.ACTIVE, Status.COMPLETED],
-                     date__gt=first_today,
-                     date__lte=last_today + timedelta(days=UPCOMING_DAYS))
+             .filter(version_id__in=version_ids, date__gt=min(todays.values()),
+                     date__lte=max(todays.values()) + timedelta(days=UPCOMING_DAYS))
              .order_by("version_id", "position").values_list("version_id", "date", "reason"))
     changes: dict[int, list[tuple[date, str]]] = {}
     for version_id, day, reason in found:
