@@ -73,8 +73,9 @@ def _report(name: str, figure: str) -> None:
 class Clinic:
     """Clinicians of 200 patients each, grown in bulk from one real plan and decision.
 
-    Users, patients, plans and plan versions go through the ORM's bulk_create; the two big
-    tables (check-ins and decisions, 180 a patient) are written by the fast path of each
+    Users, patients, plans and plan versions go through the ORM's bulk_create (versions with
+    their derived dates and dose changes, through services.versions.create_versions); the two
+    big tables (check-ins and decisions, 180 a patient) are written by the fast path of each
     database (executemany on SQLite, COPY on PostgreSQL) with the values the ORM would store,
     read back through the ORM by `verify` at the end."""
 
@@ -188,9 +189,10 @@ class Clinic:
         from django.utils.timezone import now
 
         from taper.web.clinic.models import PlanVersion
+        from taper.web.clinic.services.versions import create_versions
 
         at = now()
-        return PlanVersion.objects.bulk_create(
+        return create_versions(  # with the derived dates and dose changes the desk reads
             PlanVersion(plan=plan, number=1, request=self.request, plan_json=self.plan_json,
                         status="active", created_by=doctor, approved_by=doctor, approved_at=at)
             for plan in plans)

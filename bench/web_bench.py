@@ -119,6 +119,7 @@ class Clinic:
             Status,
             User,
         )
+        from taper.web.clinic.services.versions import create_versions
 
         first = len(self.patients)
         at, zone = now(), ZoneInfo(ZONE)
@@ -131,7 +132,7 @@ class Clinic:
                         created_by=self.doctor) for i, u in enumerate(users))
             plans = Plan.objects.bulk_create(
                 Plan(patient=p, drug="baclofen", created_by=self.doctor) for p in patients)
-            versions = PlanVersion.objects.bulk_create(
+            versions = create_versions(  # with the derived dates the desk reads
                 PlanVersion(plan=plan, number=1, request=self.request, plan_json=self.plan_json,
                             status=Status.ACTIVE, created_by=self.doctor, approved_by=self.doctor,
                             approved_at=at, approval_note="Bench plan.") for plan in plans)

@@ -143,15 +143,48 @@ class PlanVersion(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     approval_note = models.TextField(blank=True)
     end_reason = models.TextField(blank=True)
+    # Derived from plan_json when the version is created (services/versions.py), so the desk
+    # can ask by date without reading the JSON. They cannot go stale: plan_json is never
+    # edited. stop_date is null when the plan has no stop.
+    start_date = models.DateField(null=True, blank=True)
+    stop_date = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["plan_id", "number"]
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="one_number_per_plan")]
+        # The desk and the alerts ask for a clinician's versions in force (or monitoring).
+        indexes = [models.Index(fields=["plan", "status"], name="version_plan_status"),
+                   models.Index(fields=["status", "start_date", "stop_date"],
+                                name="version_status_dates")]
 
     @property
     def reviewed(self) -> bool:
         """Approved by a prescriber (a hold keeps the approval: it changes no dose)."""
         return self.approved_by_id is not None
+
+
+class DoseChange(models.Model):
+    """A day a version's daily dose changes: each step's first day, and the stop date.
+
+    Derived from plan_json when the version is created (services/versions.py), so the desk
+    finds "dose changes in the next days" with an indexed query. Never edited, like the
+    version. `daily_mg` is the exact decimal text of plan_json ("0" for the stop), kept as
+    text because an exact amount may have more places than a fixed DecimalField allows;
+    `reason` is the words the desk shows, as `engine.next_change` gives them; `position`
+    orders the changes of one version as the plan does (the stop last).
+    """
+
+    version = models.ForeignKey(PlanVersion, models.PROTECT, related_name="dose_changes")
+    position = models.PositiveSmallIntegerField()
+    date = models.DateField()
+    daily_mg = models.CharField(max_length=40)
+    reason = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["version_id", "position"]
+        constraints = [models.UniqueConstraint(fields=["version", "position"],
+                                               name="one_change_per_position")]
+        indexes = [models.Index(fields=["version", "date"], name="dose_change_version_date")]
 
 
 class FollowUp(models.Model):
@@ -232,7 +265,12 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["patient", "-created_at"])]
+        indexes = [models.Index(fields=["patient", "-created_at"]),
+                   # The desk's flagged decisions not yet acknowledged: a few in a long history.
+                   models.Index(fields=["patient", "created_at"], name="decision_unacknowledged",
+                                condition=models.Q(acknowledged_at__isnull=True,
+                                                   action__in=["emergency", "contact_prescriber",
+                                                               "hold"]))]
 
     @property
     def is_emergency(self) -> bool:

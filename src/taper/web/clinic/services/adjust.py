@@ -22,6 +22,7 @@ from taper.web.clinic.audit.trail import audited
 from taper.web.clinic.engine import ServiceError, local_today, plan_json, stored_plan
 from taper.web.clinic.models import Decision, Origin, PlanVersion, Role, Status, User
 from taper.web.clinic.services.plans import _event, _planned, activate, approve_plan, change_plan
+from taper.web.clinic.services.versions import create_version
 
 KINDS = ("return_to_dose", "slower_pace")
 
@@ -136,7 +137,7 @@ def extend_step(*, version: PlanVersion, clinician: User, days: int, reason: str
     held, _ = engine_hold(stored_plan(version.plan_json), day, days)
     latest = version.plan.versions.order_by("-number").first()
     assert latest is not None
-    new = PlanVersion.objects.create(
+    new = create_version(
         plan=version.plan, number=latest.number + 1, request=version.request,
         plan_json=plan_json(held), status=Status.ACTIVE, origin=Origin.HOLD, based_on=version,
         created_by=clinician, approved_by=version.approved_by, approved_at=version.approved_at,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -130,12 +130,11 @@ def _missed_checkins(now: datetime) -> Iterable[Alert]:
     active = (PlanVersion.objects.filter(status=Status.ACTIVE, plan__patient__clinician__isnull=False)
               .values_list("plan__patient_id", "plan__patient__clinician_id",
                            "plan__patient__timezone", "plan__missed_checkin_days",
-                           "plan_json__start_date"))
+                           "start_date"))  # derived at creation (services/versions.py)
     last = dict(CheckIn.objects.filter(patient__clinician__isnull=False).values("patient_id")
                 .annotate(last=Max("date")).values_list("patient_id", "last"))
-    for patient_id, clinician_id, zone, days, start_text in active:
+    for patient_id, clinician_id, zone, days, start in active:
         today = local_today(zone, now)
-        start = date.fromisoformat(str(start_text))
         seen = last.get(patient_id) or start - timedelta(days=1)
         if start <= today and (today - seen).days >= days:
             alert = _raise(patient_id, clinician_id, AlertKind.MISSED_CHECKIN,

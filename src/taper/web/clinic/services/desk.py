@@ -9,16 +9,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import OuterRef, Subquery
 from django.utils.timezone import now as current_time
 
 from taper.exports.schedule import monitoring_dates
 from taper.web.clinic.audit.trail import audited
-from taper.web.clinic.engine import ServiceError, local_today, next_change, stored_plan
-from taper.web.clinic.models import CheckIn, Decision, Patient, PlanVersion, Role, Status, User
+from taper.web.clinic.engine import ServiceError, local_today
+from taper.web.clinic.models import (
+    CheckIn,
+    Decision,
+    DoseChange,
+    Patient,
+    PlanVersion,
+    Role,
+    Status,
+    User,
+)
 
 KINDS = ("red_flag", "contact_prescriber", "hold", "missed_checkin", "step_change")
 # Policy, not clinical fact (issue 5): dose changes this many days ahead are listed. A
@@ -47,7 +57,10 @@ def attention_list(clinician: User, now: datetime | None = None) -> list[Attenti
     if clinician.role != Role.CLINICIAN:
         return []
     now = now or current_time()
-    patients = {p.pk: p for p in Patient.objects.filter(clinician=clinician)}
+    # Each patient's last check-in, one index seek each (CheckIn's (patient, date) index).
+    last = CheckIn.objects.filter(patient=OuterRef("pk")).order_by("-date").values("date")[:1]
+    patients = {p.pk: p for p in Patient.objects.filter(clinician=clinician)
+                .annotate(last_checkin=Subquery(last))}
     rows = _decisions(clinician) + _missed_and_upcoming(clinician, patients, now)
     rank = {kind: i for i, kind in enumerate(KINDS)}
     far = datetime.max.replace(tzinfo=ZoneInfo("UTC"))
@@ -56,63 +69,81 @@ def attention_list(clinician: User, now: datetime | None = None) -> list[Attenti
 
 
 def _decisions(clinician: User) -> list[Attention]:
+    # Plain values, not model rows: a long-unread desk may hold hundreds of flagged decisions.
     found = (Decision.objects.filter(patient__clinician=clinician, acknowledged_at__isnull=True,
                                      action__in=list(_DECISION_KIND))
-             .select_related("patient").order_by("created_at", "id"))
-    grouped: dict[tuple[int, str], list[Decision]] = {}
-    for decision in found:
-        grouped.setdefault((decision.patient_id, _DECISION_KIND[decision.action]), []).append(decision)
+             .order_by("created_at", "id")
+             .values_list("pk", "patient_id", "action", "created_at", "data", "patient__name"))
+    grouped: dict[tuple[int, str], list[tuple[Any, ...]]] = {}
+    for row in found:
+        grouped.setdefault((row[1], _DECISION_KIND[row[2]]), []).append(row)
     rows = []
     for (patient_id, kind), decisions in grouped.items():
-        latest = decisions[-1]
-        note = (latest.data.get("clinician") or {}).get("note") or latest.data.get("message", "")
-        rows.append(Attention(kind, patient_id, latest.patient.name, str(note),
-                              since=decisions[0].created_at, decision_id=latest.pk,
-                              count=len(decisions)))
+        decision_id, _, _, _, data, name = decisions[-1]
+        note = (data.get("clinician") or {}).get("note") or data.get("message", "")
+        rows.append(Attention(kind, patient_id, name, str(note), since=decisions[0][3],
+                              decision_id=decision_id, count=len(decisions)))
     return rows
 
 
 def _missed_and_upcoming(clinician: User, patients: dict[int, Patient],
                          now: datetime) -> list[Attention]:
+    """Missed check-ins and dose changes soon, from the versions' derived columns.
+
+    Two queries whatever the number of patients, none reading a plan's JSON: the versions
+    (their dates, stored when each was created: services/versions.py) and their dose changes
+    in a window of dates wide enough for every patient's today (a patient's today is in their
+    zone, so each change is then checked against their own day). The last check-ins came
+    with the patients.
+    """
     # Plans in force, and completed ones whose monitoring period still runs (check-ins go on).
-    active = (PlanVersion.objects.filter(plan__patient__clinician=clinician,
-                                         status__in=[Status.ACTIVE, Status.COMPLETED])
-              .values_list("plan__patient_id", "plan_json", "status", "plan__monitoring_days",
-                           "plan__missed_checkin_days"))
-    last = dict(CheckIn.objects.filter(patient__clinician=clinician).values("patient_id")
-                .annotate(last=Max("date")).values_list("patient_id", "last"))
+    active = sorted(PlanVersion.objects.filter(plan__patient__clinician=clinician,
+                                               status__in=[Status.ACTIVE, Status.COMPLETED])
+                    .order_by()  # sorted here: the database may then start from the patients
+                    .values_list("plan_id", "number", "pk", "plan__patient_id", "status",
+                                 "start_date", "stop_date", "plan__monitoring_days",
+                                 "plan__missed_checkin_days"))
+    in_force = {row[3] for row in active if row[4] == Status.ACTIVE}
+    todays = {row[3]: local_today(patients[row[3]].timezone, now) for row in active}
+    listed = [row[2:] for row in active if not (row[4] == Status.COMPLETED and (
+        row[3] in in_force or _monitoring_over(row[6], row[7], todays[row[3]])))]
+    # (a plan in force speaks for the patient; or the monitoring of a completed one has ended)
+    changes = _next_changes([row[0] for row in listed], todays)
     rows = []
-    in_force = {row[0] for row in active if row[2] == Status.ACTIVE}
-    for patient_id, data, status, monitoring_days, missed_days in active:
-        patient = patients[patient_id]
-        today = local_today(patient.timezone, now)
-        stop = data.get("stop_date")
-        period = monitoring_dates(None if stop is None else date.fromisoformat(stop),
-                                  monitoring_days)
-        if status == Status.COMPLETED and (
-                patient_id in in_force or period is None or today > period[1]):
-            continue  # a plan in force speaks for the patient; or the monitoring has ended
-        start = date.fromisoformat(data["start_date"])
-        seen = last.get(patient_id) or start - timedelta(days=1)
+    for version_id, patient_id, _, start, _, _, missed_days in listed:
+        patient, today = patients[patient_id], todays[patient_id]
+        seen = getattr(patient, "last_checkin", None) or start - timedelta(days=1)
         if start <= today and (today - seen).days >= missed_days:
             since = datetime.combine(seen + timedelta(days=1), time(0), ZoneInfo(patient.timezone))
             rows.append(Attention("missed_checkin", patient_id, patient.name,
                                   f"no check-in since {seen.isoformat()}", since=since))
-        if _changes_soon(data, today):
-            change = next_change(stored_plan(data), today)
-            if change is not None and (change[0] - today).days <= UPCOMING_DAYS:
-                rows.append(Attention("step_change", patient_id, patient.name,
-                                      f"from {change[0].isoformat()}: {change[1]}", due=change[0]))
+        change = next((c for c in changes.get(version_id, ())
+                       if today < c[0] <= today + timedelta(days=UPCOMING_DAYS)), None)
+        if change is not None:
+            rows.append(Attention("step_change", patient_id, patient.name,
+                                  f"from {change[0].isoformat()}: {change[1]}", due=change[0]))
     return rows
 
 
-def _changes_soon(data: dict[str, object], today: date) -> bool:
-    """A cheap look at the stored dates first, so only plans changing soon are read in full."""
-    horizon = (today + timedelta(days=UPCOMING_DAYS)).isoformat()
-    starts = [str(s["start_date"]) for s in data.get("steps", []) if isinstance(s, dict)]  # type: ignore[attr-defined]
-    stop = data.get("stop_date")
-    dates = starts + ([str(stop)] if stop else [])
-    return any(today.isoformat() < d <= horizon for d in dates)
+def _monitoring_over(stop: date | None, days: int, today: date) -> bool:
+    period = monitoring_dates(stop, days)
+    return period is None or today > period[1]
+
+
+def _next_changes(version_ids: list[int],
+                  todays: dict[int, date]) -> dict[int, list[tuple[date, str]]]:
+    """The versions' dose changes after the earliest today, up to UPCOMING_DAYS after the
+    latest, in the plan's order (so the first one after a patient's today is the next)."""
+    if not version_ids:
+        return {}
+    found = (DoseChange.objects
+             .filter(version_id__in=version_ids, date__gt=min(todays.values()),
+                     date__lte=max(todays.values()) + timedelta(days=UPCOMING_DAYS))
+             .order_by("version_id", "position").values_list("version_id", "date", "reason"))
+    changes: dict[int, list[tuple[date, str]]] = {}
+    for version_id, day, reason in found:
+        changes.setdefault(version_id, []).append((day, reason))
+    return changes
 
 
 @transaction.atomic

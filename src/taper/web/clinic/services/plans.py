@@ -25,6 +25,7 @@ from taper.web.clinic.models import (
     Status,
     User,
 )
+from taper.web.clinic.services.versions import create_version
 
 
 def may_author(user: User, patient: Patient) -> bool:
@@ -60,8 +61,8 @@ def create_plan_draft(*, patient: Patient, author: User, request_data: dict[str,
         raise ServiceError("", "only the patient's clinician can plan for them")
     plan = _planned(patient, request_data, today)
     container = Plan.objects.create(patient=patient, drug=plan.drug_id, created_by=author)
-    version = PlanVersion.objects.create(plan=container, number=1, request=request_data,
-                                         plan_json=plan_json(plan), created_by=author)
+    version = create_version(plan=container, number=1, request=request_data,
+                             plan_json=plan_json(plan), created_by=author)
     _event(version, "created", author)
     return version
 
@@ -81,9 +82,9 @@ def change_plan(*, version: PlanVersion, author: User, request_data: dict[str, A
         raise ServiceError("drug", f"a change keeps the drug ({version.plan.drug}); start a new plan")
     latest = version.plan.versions.order_by("-number").first()
     assert latest is not None
-    new = PlanVersion.objects.create(plan=version.plan, number=latest.number + 1,
-                                     request=request_data, plan_json=plan_json(plan),
-                                     origin=Origin.CHANGE, based_on=version, created_by=author)
+    new = create_version(plan=version.plan, number=latest.number + 1,
+                         request=request_data, plan_json=plan_json(plan),
+                         origin=Origin.CHANGE, based_on=version, created_by=author)
     _event(new, "created", author, f"change of version {version.number}")
     return new
 
@@ -178,7 +179,7 @@ def hold_version(*, version: PlanVersion, held: EnginePlan, actor: User, note: s
     """
     latest = version.plan.versions.order_by("-number").first()
     assert latest is not None
-    new = PlanVersion.objects.create(
+    new = create_version(
         plan=version.plan, number=latest.number + 1, request=version.request,
         plan_json=plan_json(held), status=Status.ACTIVE, origin=Origin.HOLD, based_on=version,
         created_by=None, approved_by=version.approved_by, approved_at=version.approved_at,
