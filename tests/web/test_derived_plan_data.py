@@ -35,6 +35,7 @@ def assert_derived(version: PlanVersion) -> None:
         assert next_change(plan, row.date - timedelta(days=1)) == (row.date, row.reason)
 
 
+@pytest.mark.hazard("HZ-105")
 def test_a_built_draft_and_a_change_have_their_dates(cast: Cast) -> None:
     assert_derived(cast.plan)
     assert cast.plan.dose_changes.count() == 12  # 11 steps of the diarist's taper, and the stop
@@ -48,6 +49,7 @@ def test_a_built_draft_and_a_change_have_their_dates(cast: Cast) -> None:
     assert_derived(cast.plan)  # the old version keeps its own
 
 
+@pytest.mark.hazard("HZ-105")
 @pytest.mark.parametrize("kind", ["return_to_dose", "slower_pace"])
 def test_a_suggestion_applied_has_its_dates(cast: Cast, kind: str) -> None:
     decision = factories.worse_after_a_cut(cast.patient)
@@ -56,6 +58,7 @@ def test_a_suggestion_applied_has_its_dates(cast: Cast, kind: str) -> None:
     assert_derived(new)
 
 
+@pytest.mark.hazard("HZ-105")
 def test_an_engine_hold_and_a_prescribers_extension_have_their_dates(cast: Cast) -> None:
     today = factories.today_of(cast.patient)
     decision = services.record_checkin(
@@ -99,6 +102,7 @@ def _forget(versions: list[PlanVersion]) -> None:
                                                                        stop_date=None)
 
 
+@pytest.mark.hazard("HZ-105")
 def test_the_migrations_backfill_fills_versions_made_before_it(cast: Cast) -> None:
     versions = [cast.plan, cast.other_plan]
     _forget(versions)
