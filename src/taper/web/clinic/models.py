@@ -245,6 +245,10 @@ class DoseTaken(models.Model):
                                                name="one_mark_per_dose")]
 
 
+# The decisions a clinician acknowledges (the desk lists them until then).
+FLAGGED_ACTIONS = ("emergency", "contact_prescriber", "hold")
+
+
 class Decision(models.Model):
     """The monitoring engine's decision on a check-in, as its contract JSON."""
 
@@ -269,8 +273,7 @@ class Decision(models.Model):
                    # The desk's flagged decisions not yet acknowledged: a few in a long history.
                    models.Index(fields=["patient", "created_at"], name="decision_unacknowledged",
                                 condition=models.Q(acknowledged_at__isnull=True,
-                                                   action__in=["emergency", "contact_prescriber",
-                                                               "hold"]))]
+                                                   action__in=list(FLAGGED_ACTIONS)))]
 
     @property
     def is_emergency(self) -> bool:

@@ -36,6 +36,7 @@ from taper.web.clinic.models import (
     PlanVersion,
     Status,
 )
+from taper.web.clinic.services.desk import FLAGGED  # the partial index's literal condition
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +146,7 @@ def _missed_checkins(now: datetime) -> Iterable[Alert]:
 
 def _overdue_acknowledgements(now: datetime) -> Iterable[Alert]:
     """Per patient, the oldest red flag still unacknowledged after ACKNOWLEDGE_WITHIN."""
-    found = (Decision.objects.filter(action="emergency", acknowledged_at__isnull=True,
+    found = (Decision.objects.filter(FLAGGED, action="emergency", acknowledged_at__isnull=True,
                                      created_at__lte=now - ACKNOWLEDGE_WITHIN,
                                      patient__clinician__isnull=False)
              .order_by("patient_id", "created_at", "id")
