@@ -153,9 +153,9 @@ class PlanVersion(models.Model):
         ordering = ["plan_id", "number"]
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="one_number_per_plan")]
         # The desk and the alerts ask for a clinician's versions in force (or monitoring).
-        indexes = [models.Index(fields=["plan", "status"], name="version_plan_status"),
-                   models.Index(fields=["status", "start_date", "stop_date"],
-                                name="version_status_dates")]
+        # No index led by status: without statistics SQLite's planner would take it for a
+        # patient's version in force and scan every active version of the clinic.
+        indexes = [models.Index(fields=["plan", "status"], name="version_plan_status")]
 
     @property
     def reviewed(self) -> bool:

@@ -71,10 +71,6 @@ class Migration(migrations.Migration):
             model_name='planversion',
             index=models.Index(fields=['plan', 'status'], name='version_plan_status'),
         ),
-        migrations.AddIndex(
-            model_name='planversion',
-            index=models.Index(fields=['status', 'start_date', 'stop_date'], name='version_status_dates'),
-        ),
         migrations.AddField(
             model_name='dosechange',
             name='version',
