@@ -40,6 +40,7 @@ def test_sqlite_is_tuned_as_a_production_database(tmp_path: Path, django_db_bloc
             assert pragma("synchronous") == 1  # NORMAL
             assert pragma("busy_timeout") == 5000
             assert pragma("foreign_keys") == 1
+            assert pragma("cache_size") == -32768  # KiB
         assert wrapper.transaction_mode == "IMMEDIATE"
     finally:
         wrapper.close()

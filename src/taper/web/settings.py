@@ -92,8 +92,10 @@ def sqlite_database(path: Path) -> dict[str, Any]:
             # timeout instead of one failing with "database is locked" half-way through.
             "transaction_mode": "IMMEDIATE",
             "timeout": 5,  # seconds; sqlite3 sets busy_timeout from it
+            # A 32 MiB page cache per connection (SQLite's default is 2 MiB): a check-in
+            # reads a month of one patient's history from a file of millions of rows.
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                            " PRAGMA foreign_keys=ON",
+                            " PRAGMA foreign_keys=ON; PRAGMA cache_size=-32768",
         },
     }
 

@@ -112,7 +112,11 @@ def _recent_rows(patient: Patient, plan: Plan, since: date) -> list[Row]:
     base = mine.filter(date__lt=plan.start_date).order_by("-date").values("date")[:1]
     first = (mine.filter(date__lt=since, data__spasticity__isnull=False)
              .order_by("date").values("date")[:1])
-    found = mine.filter(Q(date__gte=since) | Q(date=Subquery(base)) | Q(date=Subquery(first)))
+    # The patient in each branch, so each is a range of the (patient, date) index: with the
+    # patient outside the OR, SQLite reads the patient's whole history to filter it.
+    found = CheckIn.objects.filter(Q(patient=patient, date__gte=since)
+                                   | Q(patient=patient, date=Subquery(base))
+                                   | Q(patient=patient, date=Subquery(first)))
     return list(found.order_by("created_at", "id").values_list("pk", "date", "data", "amends_id"))
 
 
