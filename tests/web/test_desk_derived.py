@@ -219,14 +219,3 @@ def test_the_number_of_queries_does_not_grow_with_the_patients(db: None) -> None
     assert len(many) == len(few) <= 4
     assert not [q["sql"] for q in many if "plan_json" in q["sql"]]
 
-
-def test_the_flagged_decisions_are_read_through_the_partial_index(db: None) -> None:
-    """The query must imply the index's condition as the database sees it: SQLite cannot
-    match `action IN (?, ?, ?)` against the index's literals and reads every decision."""
-    doctor = _clinic(7, 3)
-    query = desk.unacknowledged(doctor).order_by("created_at", "id")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:  # so the tiny test tables are not just scanned
-            cursor.execute("SET LOCAL enable_seqscan = off")
-    plan = query.explain()
-    assert "decision_unacknowledged" in plan, plan
