@@ -82,13 +82,17 @@ def doses_on(plan: Plan, day: date) -> tuple[TaperStep | None, list[DoseToday]]:
                   for d in doses if d.mg > 0]
 
 
-def next_change(plan: Plan, day: date) -> tuple[date, str] | None:
-    """The next day the dose changes, and the new daily dose (or the stop)."""
+def dose_changes(plan: Plan) -> list[tuple[date, str]]:
+    """Each day the dose changes, in the plan's order, with the new daily dose in words:
+    every step's first day, then the stop."""
     from taper.exports.words import mg_words
 
-    for step in plan.steps:
-        if step.start_date > day:
-            return step.start_date, f"{mg_words(step.daily_mg)} a day"
-    if plan.stop_date is not None and plan.stop_date > day:
-        return plan.stop_date, "no more doses (the plan stops)"
-    return None
+    changes = [(step.start_date, f"{mg_words(step.daily_mg)} a day") for step in plan.steps]
+    if plan.stop_date is not None:
+        changes.append((plan.stop_date, "no more doses (the plan stops)"))
+    return changes
+
+
+def next_change(plan: Plan, day: date) -> tuple[date, str] | None:
+    """The next day the dose changes, and the new daily dose (or the stop)."""
+    return next((change for change in dose_changes(plan) if change[0] > day), None)

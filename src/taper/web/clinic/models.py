@@ -168,16 +168,13 @@ class DoseChange(models.Model):
 
     Derived from plan_json when the version is created (services/versions.py), so the desk
     finds "dose changes in the next days" with an indexed query. Never edited, like the
-    version. `daily_mg` is the exact decimal text of plan_json ("0" for the stop), kept as
-    text because an exact amount may have more places than a fixed DecimalField allows;
-    `reason` is the words the desk shows, as `engine.next_change` gives them; `position`
+    version. `reason` is the words the desk shows, as `engine.next_change` gives them; `position`
     orders the changes of one version as the plan does (the stop last).
     """
 
     version = models.ForeignKey(PlanVersion, models.PROTECT, related_name="dose_changes")
     position = models.PositiveSmallIntegerField()
     date = models.DateField()
-    daily_mg = models.CharField(max_length=40)
     reason = models.CharField(max_length=100)
 
     class Meta:

@@ -27,7 +27,7 @@ def backfill(apps: Any, schema_editor: Any) -> None:
         for version in batch:
             version.start_date, version.stop_date, changes = plan_dates(version.plan_json)
             rows += [change_model(version=version, position=c.position, date=c.date,
-                                  daily_mg=c.daily_mg, reason=c.reason) for c in changes]
+                                  reason=c.reason) for c in changes]
         version_model.objects.bulk_update(batch, ["start_date", "stop_date"])
         change_model.objects.bulk_create(rows)
         last = batch[-1].pk
@@ -46,7 +46,6 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('position', models.PositiveSmallIntegerField()),
                 ('date', models.DateField()),
-                ('daily_mg', models.CharField(max_length=40)),
                 ('reason', models.CharField(max_length=100)),
             ],
             options={
