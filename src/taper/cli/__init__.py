@@ -26,6 +26,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "adduser": ("taper.cli.web", "add a clinician, patient or administrator account"),
     "token": ("taper.cli.token", "make a personal API token for an account (shown once)"),
     "sendalerts": ("taper.cli.alerts", "raise and e-mail clinicians their alerts, each once (cron)"),
+    "backup": ("taper.cli.ops", "copy the database to a file while the server runs"),
+    "restore": ("taper.cli.ops", "put a backup back in place of the database"),
 }
 
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "axes",
     "ninja",  # the API docs page then uses its vendored Swagger UI files, not a CDN
     "taper.web.clinic",
+    "taper.web.ops",
 ]
 
 MIDDLEWARE = [

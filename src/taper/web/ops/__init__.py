@@ -1,0 +1,1 @@
+"""Operations: backup and restore, readiness, request logs (docs/operations.md)."""
