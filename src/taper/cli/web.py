@@ -89,7 +89,9 @@ def _gunicorn(bind: str, workers: int, control: str) -> None:
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
             # The control socket goes in the data folder too: nothing is written elsewhere.
-            options = {"bind": bind, "workers": workers, "accesslog": "-", "control_socket": control}
+            # No gunicorn access log: it prints paths (a feed's or an invitation's secret is
+            # in its path); the app logs one line per request without them (taper.web.ops.logs).
+            options = {"bind": bind, "workers": workers, "control_socket": control}
             for key, value in options.items():
                 self.cfg.set(key, value)
 

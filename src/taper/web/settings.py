@@ -17,6 +17,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from taper.web.env import envbool, envchoice, envint, envlist, envsecret, generated_secret
+from taper.web.ops.logs import logging_config
 
 DATA_DIR = Path(os.environ.get("TAPER_DATA_DIR") or Path.cwd() / "data").resolve()
 DEBUG = envbool("TAPER_DEBUG")
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "taper.web.ops.logs.RequestLogMiddleware",  # first: times the whole request
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -143,7 +145,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Plain http on localhost is what demo and debug runs have; production gets every header.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_SSL_REDIRECT = PRODUCTION and envbool("TAPER_SSL_REDIRECT", True)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer probes over plain http
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # a load balancer probes over plain http
 SECURE_HSTS_SECONDS = envint("TAPER_HSTS_SECONDS", 31536000) if PRODUCTION else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
@@ -184,8 +186,6 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 SERVE_STATIC = envbool("TAPER_SERVE_STATIC", True)  # off when a proxy serves data/static
 
-LOGGING = {
-    "version": 1, "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-}
+# One JSON line per request (route, status, duration, user id) and per warning; or plain text.
+LOG_FORMAT = envchoice("TAPER_LOG_FORMAT", ("json", "text"), "json")
+LOGGING = logging_config(LOG_FORMAT)

@@ -6,8 +6,10 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from taper.web.clinic.api.routes import api
+from taper.web.ops.readiness import readyz
 
 urlpatterns = [
+    path("readyz", readyz, name="readyz"),
     path("api/", api.urls),
     path("", include("taper.web.clinic.urls")),
 ]

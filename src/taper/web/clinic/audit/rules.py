@@ -30,6 +30,7 @@ RULES: dict[str, Rule] = {
     # A liveness probe: no record, no database; an explicit "no row" (a probe every few
     # seconds would bury the trail).
     "healthz": Rule(silent=True),
+    "readyz": Rule(silent=True),  # the same, with a database query (taper.web.ops)
     "login": Rule(),
     "logout": Rule(),
     "accept_invitation": Rule("invitation", get=VIEW, post=ATTEMPT),
