@@ -137,7 +137,8 @@ def test_djangos_own_request_lines_lose_the_path() -> None:
 
 
 def test_text_format_is_one_plain_line() -> None:
-    record = logging.makeLogRecord({"name": "taper.request", "levelname": "INFO", "msg": "%(method)s %(route)s",
+    record = logging.makeLogRecord({"name": "taper.request", "levelname": "INFO",
+                                    "msg": "%(method)s %(route)s",
                                     "args": {"method": "GET", "route": "desk"}})
     assert logs.TextFormatter().format(record).endswith(" INFO taper.request GET desk")
     assert logs.logging_config("text")["formatters"]["taper"]["()"].endswith("TextFormatter")
