@@ -1,8 +1,8 @@
 """Personal API tokens: made once (only the SHA-256 is kept), named, revocable, rate-limited.
 
 The rate limit is a fixed window per token held on the token's own row: at most
-TAPER_TOKEN_RATE_LIMIT requests per minute. The check reads the counter and the increment
-is atomic in the database, so concurrent requests can overshoot by at most their number.
+TAPER_TOKEN_RATE_LIMIT requests per minute. The check and the increment are one conditional
+UPDATE, so concurrent requests, on one app server or several, never overshoot the limit.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.utils.timezone import now
 
 from taper.web.clinic.audit.trail import audited
@@ -73,10 +73,9 @@ def spend(token: ApiToken, at: datetime | None = None) -> bool:
     """Count one request against the token's window; False when the window is full."""
     at = at or now()
     window = window_of(at)
-    count = token.window_count + 1 if token.window_start == window else 1
-    if count > settings.TOKEN_RATE_LIMIT:
-        return False
-    ApiToken.objects.filter(pk=token.pk).update(
+    room = ~Q(window_start=window) | Q(window_start__isnull=True) | Q(
+        window_count__lt=settings.TOKEN_RATE_LIMIT)
+    # One statement: the row is locked while its condition is checked and it is counted.
+    return ApiToken.objects.filter(room, pk=token.pk).update(
         window_count=Case(When(window_start=window, then=F("window_count") + 1), default=Value(1)),
-        window_start=window, last_used_at=at)
-    return True
+        window_start=window, last_used_at=at) == 1
