@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "taper.web.ops.logs.RequestLogMiddleware",  # first: times the whole request
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # /static/ (TAPER_SERVE_STATIC=0: the proxy's)
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -185,6 +186,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 SERVE_STATIC = envbool("TAPER_SERVE_STATIC", True)  # off when a proxy serves data/static
+# WhiteNoise serves the collected files (`taper serve` collects them first) from memory-mapped
+# paths with cache headers, before sessions or the database; in debug it finds them in the apps.
+if not SERVE_STATIC:
+    MIDDLEWARE.remove("whitenoise.middleware.WhiteNoiseMiddleware")
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # One JSON line per request (route, status, duration, user id) and per warning; or plain text.
 LOG_FORMAT = envchoice("TAPER_LOG_FORMAT", ("json", "text"), "json")

@@ -1,9 +1,6 @@
 """URLs: documented in docs/web.md (the permission test tries each one as every role)."""
 
-from django.conf import settings
-from django.contrib.staticfiles.views import serve as serve_found
-from django.urls import include, path, re_path
-from django.views.static import serve
+from django.urls import include, path
 
 from taper.web.clinic.api.routes import api
 from taper.web.ops.readiness import readyz
@@ -14,9 +11,4 @@ urlpatterns = [
     path("", include("taper.web.clinic.urls")),
 ]
 
-if settings.SERVE_STATIC:
-    # A handful of small files: from the apps in debug, else collected into the data folder
-    # by `taper serve`. A proxy in front can serve data/static instead (TAPER_SERVE_STATIC=0).
-    urlpatterns.append(re_path(r"^static/(?P<path>.*)$", serve_found) if settings.DEBUG else
-                       re_path(r"^static/(?P<path>.*)$", serve,
-                               {"document_root": settings.STATIC_ROOT}))
+# /static/ is WhiteNoise's (settings.MIDDLEWARE), or the proxy's with TAPER_SERVE_STATIC=0.
