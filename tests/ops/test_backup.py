@@ -5,7 +5,9 @@ for row, on SQLite and PostgreSQL (the suite's PostgreSQL run), also under concu
 from __future__ import annotations
 
 import copy
+import re
 import threading
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -206,3 +208,28 @@ def test_the_restored_sqlite_copy_is_one_self_contained_file(cast: Cast, tmp_pat
     ops_backup.backup(tmp_path / "b.sqlite3", settings_dict())
     assert not (tmp_path / "b.sqlite3-wal").exists()
     assert sqlite_rows(tmp_path / "b.sqlite3") == rows_of(settings_dict())
+
+
+@pytest.mark.hazard("HZ-167")
+def test_a_backup_into_a_folder_is_dated_and_keep_days_removes_only_old_ones(
+        cast: Cast, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    suffix = "sqlite3" if connection.vendor == "sqlite" else "pgdump"
+    now = datetime.now(UTC)
+    old = tmp_path / f"taper-{now - timedelta(days=36):%Y%m%d-%H%M%S}Z.{suffix}"
+    kept = tmp_path / f"taper-{now - timedelta(days=34):%Y%m%d-%H%M%S}Z.{suffix}"
+    mine = tmp_path / "taper-19990101-000000Z.keep-me"  # not a name the command makes
+    for path in (old, kept, mine):
+        path.write_text("x")
+    status, out, err = taper("backup", str(tmp_path), "--keep-days", "35", capsys=capsys)
+    assert (status, err) == (0, "")
+    made = [p for p in tmp_path.iterdir() if p not in (kept, mine)]
+    assert len(made) == 1 and re.fullmatch(rf"taper-\d{{8}}-\d{{6}}Z\.{suffix}", made[0].name)
+    assert ops_backup.kind_of(made[0]) == ("sqlite" if suffix == "sqlite3" else "postgresql")
+    assert not old.exists() and kept.exists() and mine.exists()
+    assert out.splitlines()[1:] == [f"Removed {old} (older than 35 days)"]
+    for bad, message in ((["--keep-days", "0"], "--keep-days: must be a whole number"),
+                         (["--keep-days", "x"], "--keep-days: must be a whole number")):
+        status, _, err = taper("backup", str(tmp_path), *bad, capsys=capsys)
+        assert status == 2 and message in err and err.count("\n") == 1
+    status, _, err = taper("backup", str(tmp_path / "one-file"), "--keep-days", "3", capsys=capsys)
+    assert status == 2 and "only when PATH is a folder" in err and not (tmp_path / "one-file").exists()

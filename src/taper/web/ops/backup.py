@@ -12,11 +12,13 @@ A restore refuses a target that holds any record unless forced, and says what it
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
 from contextlib import closing
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +55,30 @@ def engine_of(settings_dict: dict[str, Any]) -> str:
 
 
 # --- backup -----------------------------------------------------------------------------------
+
+# A backup made into a folder: taper-20261204-021500Z.sqlite3 or .pgdump (the UTC time it began).
+NAMED = re.compile(r"^taper-(\d{8}-\d{6})Z\.(sqlite3|pgdump)$")
+
+
+def dated_name(settings_dict: dict[str, Any], at: datetime) -> str:
+    suffix = "sqlite3" if engine_of(settings_dict) == "sqlite" else "pgdump"
+    return f"taper-{at.astimezone(UTC):%Y%m%d-%H%M%S}Z.{suffix}"
+
+
+def prune(folder: Path, keep_days: int, at: datetime, spare: Path) -> list[Path]:
+    """Remove the backups this command named in `folder` made more than `keep_days` days
+    before `at` (by the time in their names; other files are never touched), never `spare`."""
+    removed = []
+    for path in sorted(folder.iterdir()):
+        match = NAMED.match(path.name)
+        if match is None or path == spare or not path.is_file():
+            continue
+        made = datetime.strptime(match.group(1), "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
+        if made < at - timedelta(days=keep_days):
+            path.unlink()
+            removed.append(path)
+    return removed
+
 
 def backup(path: Path, settings_dict: dict[str, Any]) -> Outcome:
     """Write a consistent copy of the database to `path` (which must not exist yet)."""
