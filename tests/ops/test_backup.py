@@ -233,3 +233,24 @@ def test_a_backup_into_a_folder_is_dated_and_keep_days_removes_only_old_ones(
         assert status == 2 and message in err and err.count("\n") == 1
     status, _, err = taper("backup", str(tmp_path / "one-file"), "--keep-days", "3", capsys=capsys)
     assert status == 2 and "only when PATH is a folder" in err and not (tmp_path / "one-file").exists()
+
+
+@pytest.mark.hazard("HZ-167")
+def test_an_older_backup_is_not_restored_over_a_newer_postgresql_schema(
+        cast: Cast, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """pg_restore --clean drops only what the dump holds: a table a later migration made would
+    stay behind, and the next migrate would fail on it. Refused, nothing changed."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: a SQLite restore replaces the whole file")
+    ops_backup.backup(tmp_path / "older.pgdump", settings_dict())
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE clinic_newer (id integer)")
+    try:
+        before = rows_of(settings_dict())
+        status, out, err = taper("restore", "--force", str(tmp_path / "older.pgdump"), capsys=capsys)
+        assert (status, out) == (2, "") and err.count("\n") == 1
+        assert "tables the backup does not (clinic_newer)" in err and "createdb" in err
+        assert rows_of(settings_dict()) == before
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE clinic_newer")

@@ -188,12 +188,31 @@ def restore(path: Path, settings_dict: dict[str, Any], *, force: bool = False) -
     if engine == "sqlite":
         _sqlite_restore(path, Path(settings_dict["NAME"]))
     else:
+        extra = sorted(_pg_tables(settings_dict) - _dump_tables(path, settings_dict))
+        if extra:  # --clean drops only what the dump holds: these would stay, half a newer schema
+            raise BackupError(f"database: it has tables the backup does not ({', '.join(extra[:3])}"
+                              f"{'…' if len(extra) > 3 else ''}), so it is newer than the backup; "
+                              "restore into a new, empty database (createdb) instead")
         _run([_pg_program("pg_restore"), "--clean", "--if-exists", "--no-owner",
               "--no-privileges", "--single-transaction", "--exit-on-error",
               f"--dbname={settings_dict['NAME']}", str(path)], settings_dict)
     tables, rows = (_sqlite_counts(Path(settings_dict["NAME"])) if engine == "sqlite"
                     else _pg_counts(settings_dict))
     return Outcome(engine, path, tables, rows)
+
+
+def _dump_tables(path: Path, settings_dict: dict[str, Any]) -> set[str]:
+    done = subprocess.run([_pg_program("pg_restore"), "--list", str(path)], capture_output=True,
+                          text=True, check=False, env=_pg_env(settings_dict))
+    if done.returncode != 0:
+        raise BackupError(f"PATH: pg_restore cannot read {path} ({done.stderr.strip()[:200]})")
+    return set(re.findall(r"^\d+; \d+ \d+ TABLE \S+ (\S+) ", done.stdout, re.M))
+
+
+def _pg_tables(settings_dict: dict[str, Any]) -> set[str]:
+    with _pg_connect(settings_dict) as db:
+        return {r[0] for r in db.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")}
 
 
 def _sqlite_restore(source: Path, target: Path) -> None:
@@ -220,20 +239,24 @@ def _sqlite_counts(path: Path) -> tuple[int, int]:
     return len(names), rows
 
 
-def _pg_counts(settings_dict: dict[str, Any]) -> tuple[int, int]:
+def _pg_connect(settings_dict: dict[str, Any]) -> Any:
     import psycopg
-    from psycopg import sql
 
     env = _pg_env(settings_dict)
     params = {"dbname": env.get("PGDATABASE"), "user": env.get("PGUSER"),
               "password": env.get("PGPASSWORD"), "host": env.get("PGHOST"),
               "port": env.get("PGPORT"), "sslmode": env.get("PGSSLMODE")}
     try:
-        db = psycopg.connect(**{k: v for k, v in params.items() if v})
+        return psycopg.connect(**{k: v for k, v in params.items() if v})
     except psycopg.OperationalError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else "no message"
         raise BackupError(f"database: cannot connect ({first})") from None
-    with db:
+
+
+def _pg_counts(settings_dict: dict[str, Any]) -> tuple[int, int]:
+    from psycopg import sql
+
+    with _pg_connect(settings_dict) as db:
         names = [r[0] for r in db.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")]
         rows = 0
