@@ -14,6 +14,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from django.utils.functional import empty
+
 if TYPE_CHECKING:  # settings.py imports this module: no Django at import time
     from django.http import HttpRequest, HttpResponse
 
@@ -80,6 +82,8 @@ def request_fields(request: HttpRequest, status: int, seconds: float) -> dict[st
     else:
         route = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
     user = getattr(request, "user", None)
+    if getattr(user, "_wrapped", None) is empty:
+        user = None  # nobody asked who it was (a probe): the log does not look it up either
     user_id = user.pk if user is not None and user.is_authenticated else None
     method = request.method if request.method in _METHODS else "OTHER"
     return {"route": route, "method": method, "status": status,
