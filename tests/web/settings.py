@@ -13,6 +13,8 @@ os.environ.pop("TAPER_DEMO", None)
 
 from taper.web.settings import *  # noqa: F403
 
+# `taper serve` collects the static files before WhiteNoise starts; tests start it without.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 SECURE_SSL_REDIRECT = False  # the test client speaks plain http
 # Argon2 is first in production (tests/web/test_settings.py checks it); MD5 keeps tests fast.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
