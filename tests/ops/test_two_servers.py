@@ -19,7 +19,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
 from taper.web.clinic import services
-from taper.web.clinic.models import Alert, ApiToken, CheckIn, Decision, Patient
+from taper.web.clinic.models import Alert, ApiToken, AuditEvent, CheckIn, Decision, Patient
 from taper.web.clinic.services.alerts import SUBJECT
 from tests.ops.servers import ROOT, Server, logged_in, server_env
 from tests.web import factories
@@ -81,9 +81,16 @@ def test_two_servers_send_each_alert_once_and_lose_no_checkin(
         today = factories.today_of(person)
         flag = factories.quiet_checkin(today, symptoms={"hallucinations": 1})
         jobs += [(a.url, person, token, flag), (b.url, person, token, flag)]
-    with ThreadPoolExecutor(len(jobs)) as pool:
-        statuses = list(pool.map(lambda job: post_checkin(*job), jobs))
-    assert statuses == [201] * len(jobs)
+    doctor = cast.clinician  # logging in on both servers meanwhile
+    doctor.password = PBKDF2PasswordHasher().encode(PASSWORD, "two-servers-salt")
+    doctor.save(update_fields=["password"])
+    logins = [(a, b)[n % 2].url for n in range(6)]
+    with ThreadPoolExecutor(len(jobs) + len(logins)) as pool:
+        checkins = pool.map(lambda job: post_checkin(*job), jobs)
+        signed = pool.map(lambda url: logged_in(url, doctor.email, PASSWORD)[1], logins)
+        statuses, login_statuses = list(checkins), list(signed)
+    assert statuses == [201] * len(jobs) and login_statuses == [302] * len(logins)
+    assert AuditEvent.objects.filter(action="login", actor=doctor).count() == len(logins)
 
     for person, _ in people:  # both kept (the later amends the earlier), one hold, one alert
         stored = list(CheckIn.objects.filter(patient=person).order_by("id"))
