@@ -241,13 +241,14 @@ def _sqlite_counts(path: Path) -> tuple[int, int]:
 
 def _pg_connect(settings_dict: dict[str, Any]) -> Any:
     import psycopg
+    from psycopg.conninfo import make_conninfo
 
     env = _pg_env(settings_dict)
     params = {"dbname": env.get("PGDATABASE"), "user": env.get("PGUSER"),
               "password": env.get("PGPASSWORD"), "host": env.get("PGHOST"),
               "port": env.get("PGPORT"), "sslmode": env.get("PGSSLMODE")}
     try:
-        return psycopg.connect(**{k: v for k, v in params.items() if v})
+        return psycopg.connect(make_conninfo(**{k: v for k, v in params.items() if v}))
     except psycopg.OperationalError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else "no message"
         raise BackupError(f"database: cannot connect ({first})") from None
