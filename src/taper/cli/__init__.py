@@ -26,6 +26,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "adduser": ("taper.cli.web", "add a clinician, patient or administrator account"),
     "token": ("taper.cli.token", "make a personal API token for an account (shown once)"),
     "sendalerts": ("taper.cli.alerts", "raise and e-mail clinicians their alerts, each once (cron)"),
+    "export-record": ("taper.cli.record", "write a patient's whole record: FHIR JSON and a PDF"),
+    "purge": ("taper.cli.record", "delete records kept past the retention period (audited)"),
 }
 
 
