@@ -33,15 +33,22 @@ def _fails() -> dict[int, Any]:
     return {code: Error for code in (401, 403, 404, 429)}
 
 
+def _document(media_type: str, kind: str) -> dict[str, Any]:
+    """The 200 answer in the OpenAPI document: a file of this type, not ninja's JSON."""
+    schema = {"type": kind} if kind == "object" else {"type": kind, "format": "binary"}
+    return {"responses": {200: {"description": "an attachment",
+                                "content": {media_type: {"schema": schema}}}}}
+
+
 @router.get("/patients/{int:patient_id}/record", url_name="patient_record",
-            response={200: dict[str, Any], **_fails()},
+            response=_fails(), openapi_extra=_document("application/fhir+json", "object"),
             summary="The patient's whole record: a FHIR R4 Bundle (collection)")
 def patient_record(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _download(request, patient_id, "fhir")
 
 
 @router.get("/patients/{int:patient_id}/record.pdf", url_name="patient_record_pdf",
-            response={200: None, **_fails()},
+            response=_fails(), openapi_extra=_document("application/pdf", "string"),
             summary="The patient's whole record as a PDF to read")
 def patient_record_pdf(request: HttpRequest, patient_id: int) -> HttpResponse:
     return _download(request, patient_id, "pdf")
