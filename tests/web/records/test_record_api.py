@@ -94,3 +94,26 @@ def test_both_pages_offer_the_record(cast: Cast, client: Client) -> None:
     client.force_login(cast.clinician)
     page = client.get(f"/patients/{cast.patient.pk}/").content
     assert b'id="download-record-fhir"' in page and b'id="legal-hold-set"' in page
+
+
+def test_a_patient_with_no_plan_yet_still_gets_their_record(cast: Cast, client: Client) -> None:
+    newcomer = factories.patient(cast.clinician, "ada@example.org", "Ada Byrne", "Europe/Dublin")
+    response = call(client, "get", f"/api/patients/{newcomer.pk}/record", token_for(cast.clinician))
+    kinds = [e["resource"]["resourceType"] for e in json.loads(response.content)["entry"]]
+    assert response.status_code == 200 and kinds[0] == "Patient"
+    assert "MedicationRequest" not in kinds
+
+
+def test_the_clinician_and_an_administrator_toggle_legal_hold_from_their_pages(
+        cast: Cast, client: Client) -> None:
+    client.force_login(cast.clinician)
+    url = f"/patients/{cast.patient.pk}/legal-hold/"
+    assert client.post(url, {"held": "1", "reason": "Court order"})["Location"] == (
+        f"/patients/{cast.patient.pk}/")
+    assert b'id="legal-hold-lift"' in client.get(f"/patients/{cast.patient.pk}/").content
+    client.force_login(cast.admin)
+    assert b"Lift" in client.get("/accounts/").content
+    assert client.post(url, {"held": "0"})["Location"] == "/accounts/"
+    from taper.web.records.services import is_held
+
+    assert not is_held(cast.patient)

@@ -140,7 +140,7 @@ def render_pdf(record: PatientRecord) -> bytes:
         p(f"Health record of {escape(record.name)}", "title"),
         p(f"Everything Taper keeps about you, as of {made}. The same record comes as a FHIR "
           "file that another health record system can read."),
-        p(f"E-mail: {escape(record.email)}. Times are in {escape(record.timezone)}."
+        p(f"E-mail: {escape(record.email)}. Times are shown in your own time zone."
           + (f" Your clinician: {escape(record.clinician)}." if record.clinician else "")),
     ]
     for v in record.versions:

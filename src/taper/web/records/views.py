@@ -50,5 +50,6 @@ def legal_hold(request: HttpRequest, patient_id: int) -> HttpResponse:
         messages.info(request, f"Legal hold {exc.message}.")
     else:
         messages.success(request, f"Legal hold {'on' if held else 'lifted'} for {patient.name}.")
-    back = "accounts" if user.role == Role.ADMIN else "patient_detail"  # type: ignore[union-attr]
-    return redirect(back) if back == "accounts" else redirect(back, patient_id=patient.pk)
+    if user.role == Role.ADMIN:  # type: ignore[union-attr]
+        return redirect("accounts")
+    return redirect("patient_detail", patient_id=patient.pk)
