@@ -94,8 +94,8 @@ def _checkins(record: PatientRecord, width: float) -> list[Flowable]:
             "–" if c.heart_rate is None else str(c.heart_rate),
             p("–" if c.doses_taken is None else (times_text(c.doses_taken) or "none"), "cell"),
         ])  # fmt: skip
-    rest = width - 330
-    return [p("Check-ins", "h2"), _table(rows, [62, 70, rest, 42, 36, 32, 32, 56])]
+    rest = width - 342
+    return [p("Check-ins", "h2"), _table(rows, [62, 70, rest, 50, 36, 30, 38, 56])]
 
 
 def _decisions(record: PatientRecord, width: float) -> list[Flowable]:
