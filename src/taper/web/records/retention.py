@@ -86,7 +86,7 @@ def _candidates() -> QuerySet[Patient]:
             .exclude(Q(pk__in=going)).distinct().order_by("pk"))
 
 
-def _plan_rows(patient: Patient) -> dict[str, QuerySet[object]]:
+def _record_rows(patient: Patient) -> dict[str, QuerySet[object]]:
     """Every row of the patient's record, in the order they can be deleted (PROTECT)."""
     p = patient
     return {  # type: ignore[dict-item]
@@ -108,7 +108,7 @@ def _plan_rows(patient: Patient) -> dict[str, QuerySet[object]]:
 
 
 def counts(patient: Patient) -> dict[str, int]:
-    return {name: rows.count() for name, rows in _plan_rows(patient).items()}
+    return {name: rows.count() for name, rows in _record_rows(patient).items()}
 
 
 def due(at: datetime, days: int) -> list[Due]:
@@ -126,7 +126,7 @@ def due(at: datetime, days: int) -> list[Due]:
 
 def _delete(patient: Patient) -> Counter[str]:
     deleted: Counter[str] = Counter()
-    rows = _plan_rows(patient)
+    rows = _record_rows(patient)
     # Rows that point at rows of their own kind (an amendment, a version based on
     # another) go newest first, so each is gone before the row it names.
     for name, queryset in rows.items():
@@ -155,10 +155,10 @@ def purge(*, at: datetime, days: int) -> PurgeRun:
     if days <= 0:
         raise ValueError("retention is off: nothing is purged")
     targets = due(at, days)
-    held = Patient.objects.select_for_update().filter(pk__in=[d.patient_id for d in targets])
+    locked = Patient.objects.select_for_update().filter(pk__in=[d.patient_id for d in targets])
     totals: Counter[str] = Counter()
     purged: list[int] = []
-    for patient in held.order_by("pk"):
+    for patient in locked.order_by("pk"):
         # Checked again under the lock: a hold set, or a new check-in, since `due` looked.
         if not _candidates().filter(pk=patient.pk).exists():
             continue
