@@ -94,6 +94,7 @@ def test_purge_dry_run_lists_the_ids_the_purge_then_deletes(
     assert main(["purge", "--dry-run"]) == 0
     listed = capsys.readouterr().out
     assert f"patient {cast.patient.pk}:" in listed and "2 checkin" in listed
+    assert "Sam" not in listed and "sam@" not in listed  # ids and counts only
     assert "1 record(s) would be deleted" in listed and Patient.objects.filter(
         pk=cast.patient.pk).exists()
     assert main(["purge"]) == 0

@@ -118,6 +118,9 @@ def test_a_purge_appends_audit_rows_with_counts_and_keeps_every_earlier_row(cast
         ("change", "purge", "patient", sam.pk), ("change", "purge_run", "purge_run", run.pk)]
     assert AuditEvent.objects.filter(patient_id=sam.pk).count() == about_sam + 1
     assert sum(run.counts.values()) > 0 and all(isinstance(v, int) for v in run.counts.values())
+    kept = repr([(r.event, r.record_type, r.path, r.actor_email) for r in new]) + repr(
+        (run.counts, run.patient_ids))
+    assert "Sam" not in kept and "sam@" not in kept and "anxiety" not in kept
 
 
 def test_a_purge_with_nothing_due_still_leaves_its_audit_row(cast: Cast) -> None:
