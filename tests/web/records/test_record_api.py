@@ -4,13 +4,22 @@ every row of the patient's record and nothing of anyone else's."""
 from __future__ import annotations
 
 import json
+from datetime import time, timedelta
 
 import pytest
 from django.test import Client
 
 from taper.exports.fhir.ids import stable_uuid
 from taper.web.clinic import services
-from taper.web.clinic.models import AuditEvent, CheckIn, Decision, PlanVersion
+from taper.web.clinic.models import (
+    Alert,
+    AuditEvent,
+    CheckIn,
+    Decision,
+    DoseTaken,
+    FollowUp,
+    PlanVersion,
+)
 from tests.web import factories
 from tests.web.apiclient import call, token_for
 from tests.web.conftest import Cast
@@ -35,6 +44,10 @@ def test_the_record_holds_every_version_checkin_and_decision_row_for_row(
     today = factories.today_of(cast.patient)
     services.record_checkin(patient=cast.patient, entered_by=cast.patient.user,
                             data=factories.quiet_checkin(today, note="better now"), today=today)
+    services.mark_dose_taken(patient=cast.patient, recorded_by=cast.patient.user, day=today,
+                             at=time(8))
+    services.add_followup(plan=cast.plan.plan, clinician=cast.clinician,
+                          day=today + timedelta(days=7), note="Clinic")
     bundle = _bundle(client, cast, cast.patient.user)
     versions = PlanVersion.objects.filter(plan__patient=cast.patient)
     checkins = CheckIn.objects.filter(patient=cast.patient)
@@ -47,6 +60,10 @@ def test_the_record_holds_every_version_checkin_and_decision_row_for_row(
         str(c.pk) for c in checkins}
     assert {r["identifier"][0]["value"] for r in _of(bundle, "ClinicalImpression")} == {
         str(d.pk) for d in decisions}
+    for kind, rows in (("MedicationStatement", DoseTaken.objects.filter(patient=cast.patient)),
+                       ("Appointment", FollowUp.objects.filter(plan__patient=cast.patient)),
+                       ("Communication", Alert.objects.filter(patient=cast.patient))):
+        assert rows.count() >= 1 and len(_of(bundle, kind)) == rows.count(), kind
     other = cast.other_plan.pk
     assert stable_uuid("taper-record", pid, "version", other) not in json.dumps(bundle)
     assert _of(bundle, "Patient")[0]["name"] == [{"text": cast.patient.name}]
