@@ -39,6 +39,10 @@ API_MATRIX: dict[str, tuple[str, str, str, tuple[int, ...], tuple[str | None, ..
     "dashboard": ("get", "/api/dashboard", "", (200, 200, 403, 403, 403, 401), (V, V, D, D, D, D)),
     "decision_acknowledge": ("post", "/api/decisions/{decision}/acknowledge", "",
                              (200, 404, 403, 403, 403, 401), (C, D, D, D, D, D)),
+    "patient_record": ("get", "/api/patients/{patient}/record", "",
+                       (200, 404, 200, 404, 403, 401), (X, D, X, D, D, D)),
+    "patient_record_pdf": ("get", "/api/patients/{patient}/record.pdf", "",
+                           (200, 404, 200, 404, 403, 401), (X, D, X, D, D, D)),
 }
 
 

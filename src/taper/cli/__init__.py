@@ -28,6 +28,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sendalerts": ("taper.cli.alerts", "raise and e-mail clinicians their alerts, each once (cron)"),
     "backup": ("taper.cli.ops", "copy the database to a file while the server runs"),
     "restore": ("taper.cli.ops", "put a backup back in place of the database"),
+    "export-record": ("taper.cli.record", "write a patient's whole record: FHIR JSON and a PDF"),
+    "purge": ("taper.cli.record", "delete records kept past the retention period (audited)"),
 }
 
 

@@ -39,6 +39,9 @@ INVITATION_DAYS = envint("TAPER_INVITATION_DAYS", 7, low=1)
 # API tokens: requests a token may make per fixed window (a minute); more answer 429.
 TOKEN_RATE_LIMIT = envint("TAPER_TOKEN_RATE_LIMIT", 120, low=1)
 TOKEN_RATE_WINDOW_SECONDS = 60
+# Retention (docs/retention.md): days after a taper ends before `taper purge` deletes the
+# record; 0 (the default) keeps every record for ever.
+RETENTION_DAYS = envint("TAPER_RETENTION_DAYS", 0, low=0)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -50,6 +53,7 @@ INSTALLED_APPS = [
     "ninja",  # the API docs page then uses its vendored Swagger UI files, not a CDN
     "taper.web.clinic",
     "taper.web.ops",
+    "taper.web.records",  # a patient's whole record; retention and legal hold
 ]
 
 MIDDLEWARE = [

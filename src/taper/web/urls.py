@@ -9,6 +9,7 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("api/", api.urls),
     path("", include("taper.web.clinic.urls")),
+    path("", include("taper.web.records.urls")),
 ]
 
 # /static/ is WhiteNoise's (settings.MIDDLEWARE), or the proxy's with TAPER_SERVE_STATIC=0.

@@ -57,6 +57,7 @@ api = NinjaAPI(
     docs_decorator=csp_update({"img-src": ["data:"]}),
 )
 errors.install(api)
+api.add_router("", "taper.web.records.api.router")  # the patient's whole record
 
 
 # The engines' own documents as bodies: the engines validate them (docs/api.md, issue 2 and 3).

@@ -70,6 +70,9 @@ RULES: dict[str, Rule] = {
     "token_revoke": Rule("api_token", post=ATTEMPT),
     "audit": Rule("audit", get=VIEW),
     "audit_csv": Rule("audit", get=EXPORT),
+    # A patient's whole record and legal hold (taper.web.records).
+    "record_download": Rule("patient", get=EXPORT),
+    "legal_hold": Rule("patient", post=ATTEMPT),
     # The JSON API (namespace "api").
     "api:api-root": Rule(silent=True),
     "api:openapi-json": Rule(),
@@ -81,6 +84,8 @@ RULES: dict[str, Rule] = {
     "api:patient_checkins": Rule("patient", get=VIEW, post=ATTEMPT),
     "api:dashboard": Rule("dashboard", get=VIEW),
     "api:decision_acknowledge": Rule("decision", post=ATTEMPT),
+    "api:patient_record": Rule("patient", get=EXPORT),
+    "api:patient_record_pdf": Rule("patient", get=EXPORT),
 }
 
 ID_ARGUMENT = {"patient": "patient_id", "plan_version": "version_id", "decision": "decision_id",

@@ -1,0 +1,1 @@
+"""A patient's whole record (FHIR Bundle and PDF) and the retention rule with legal hold."""
