@@ -44,7 +44,12 @@ class ExactJson(Parser):
     """JSON numbers with a fraction become Decimal, never float: doses are exact."""
 
     def parse_body(self, request: HttpRequest) -> Any:
-        return json.loads(request.body, parse_float=Decimal)
+        return json.loads(request.body, parse_float=Decimal, parse_constant=_no_constant)
+
+
+def _no_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON; Python's reader takes them unless told (issue 16)."""
+    raise ValueError(f"{name} is not a number")
 
 
 api = NinjaAPI(
