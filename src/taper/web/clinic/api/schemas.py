@@ -9,7 +9,6 @@ from ninja import Schema
 from pydantic import AfterValidator, Field
 
 from taper.core.limits import MAX_ID_CHARS, MAX_LABEL_CHARS, MAX_NOTE_CHARS, has_nul
-
 from taper.web.clinic.models import CheckIn, Decision, Patient, PlanVersion
 
 
@@ -19,7 +18,7 @@ def _no_nul(value: str) -> str:
     return value
 
 
-def Text(max_length: int) -> Any:  # noqa: N802 (a type)
+def Text(max_length: int) -> Any:
     """A string of at most max_length characters, never a NUL (PostgreSQL cannot store it)."""
     return Annotated[str, Field(max_length=max_length), AfterValidator(_no_nul)]
 
