@@ -16,8 +16,13 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import add_never_cache_headers
 
 log = logging.getLogger(__name__)
@@ -33,7 +38,9 @@ class NoStore:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not request.path.startswith(settings.STATIC_URL):
+        if request.path.startswith(settings.STATIC_URL):
+            return response
+        if "no-store" not in response.get("Cache-Control", ""):  # a view's own stays as it is
             add_never_cache_headers(response)  # no-store, no-cache, must-revalidate, private
         return response
 
@@ -68,6 +75,8 @@ class ApiErrorsAsJson:
         if isinstance(exception, RequestDataTooBig):
             return _json_error(413, f"the body must be at most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE}"
                                     " bytes")
+        if isinstance(exception, Http404 | PermissionDenied | BadRequest | SuspiciousOperation):
+            return None  # Django answers 4xx; __call__ turns the page into JSON
         log.exception("unexpected error under /api", exc_info=exception)
         return _json_error(500, _WORDS[500])
 
