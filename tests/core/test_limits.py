@@ -25,7 +25,7 @@ def test_a_number_inside_its_bounds_is_read_exactly(value: object) -> None:
     "1" * (MAX_NUMBER_CHARS + 1), 10**4000, True, 2.5, None, [], "", "twenty",
 ])
 def test_anything_else_is_refused_saying_what_is_accepted(value: object) -> None:
-    with pytest.raises(OutOfBounds, match="must be a number from 0.01 to 1000"):
+    with pytest.raises(OutOfBounds, match=r"must be a number from 0\.01 to 1000"):
         bounded_decimal(value, ONE, THOUSAND)
 
 

@@ -168,3 +168,17 @@ def test_hz124_a_plan_is_planned_before_any_transaction_is_opened(cast: Cast) ->
             services.create_plan_draft(patient=cast.patient, author=cast.clinician,
                                        request_data=body)
     assert refused.value.field == "strategy.step_days"
+
+
+@pytest.mark.hazard("HZ-124")
+def test_hz124_no_statement_waits_or_runs_without_a_limit(db: None) -> None:
+    """PostgreSQL: statement_timeout on every connection; SQLite: writers wait at most 5 s."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW statement_timeout")
+            assert cursor.fetchone()[0] == "10s"
+        else:
+            cursor.execute("PRAGMA busy_timeout")
+            assert cursor.fetchone()[0] == 5000
