@@ -165,3 +165,13 @@ def test_hz132_sqlite_commits_are_synced_to_disk(tmp_path: Path, django_db_block
             assert cursor.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     finally:
         wrapper.close()
+
+
+@pytest.mark.hazard("HZ-129")
+def test_hz129_an_invitation_link_is_on_the_site_url_not_the_requests_host(
+        cast: Cast, client: Client, settings: Any) -> None:
+    settings.SITE_URL = "https://clinic.example.net"
+    made = call(client, "post", "/api/patients", token_for(cast.clinician),
+                {"name": "Ada Byrne", "email": "ada@example.org"})
+    assert made.status_code == 201
+    assert made.json()["invitation_link"].startswith("https://clinic.example.net/invitation/")
