@@ -6,6 +6,7 @@ clinician sees the red flag. Every page is screenshotted and checked with axe-co
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -101,7 +102,8 @@ def check_in(window: Pages, name: str, **severities: int) -> None:
 @pytest.mark.hazard("HZ-082")
 @pytest.mark.hazard("HZ-086")
 def test_a_red_flag_reaches_the_patient_full_page_and_the_clinician_on_their_list(
-        open_window: Callable[[], Pages]) -> None:
+        open_window: Callable[[], Pages], live_server: object, settings: Any) -> None:
+    settings.SITE_URL = str(live_server)  # links given out are on the site's own address
     factories.clinician()
     doctor = open_window()
     log_in(doctor, "dr.reyes@example.org")

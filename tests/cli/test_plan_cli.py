@@ -80,8 +80,8 @@ DELETE = object()
 BAD = [
     ("drug", "aspirin", "drug: unknown drug 'aspirin'"),
     ("products.1", "tab99", "products[1]: unknown product id 'tab99'"),
-    ("products.0.strength_mg", "-5", "products[0].strength_mg: must be greater than 0"),
-    ("products.0.strength_mg", "0", "products[0].strength_mg: must be greater than 0"),
+    ("products.0.strength_mg", "-5", "products[0].strength_mg: must be a number from 0.01 to"),
+    ("products.0.strength_mg", "0", "products[0].strength_mg: must be a number from 0.01 to"),
     ("products.1.divisible_into", 3, "products[1].divisible_into: must be 1, 2 or 4"),
     ("products.0.form", "patch", "products[0]: must be tablet, capsule, packet or liquid"),
     ("current_doses.0.time", "25:00", "current_doses[0].time: must be a time of day"),

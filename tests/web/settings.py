@@ -8,6 +8,7 @@ import tempfile
 
 os.environ.setdefault("TAPER_DATA_DIR", tempfile.mkdtemp(prefix="taper-test-"))
 os.environ.setdefault("TAPER_SECRET_KEY", "test-only-" + "k9Xq" * 15)
+os.environ.setdefault("TAPER_SITE_URL", "https://taper.example.org")
 os.environ.pop("TAPER_DEBUG", None)
 os.environ.pop("TAPER_DEMO", None)
 

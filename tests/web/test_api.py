@@ -23,7 +23,7 @@ def test_a_clinician_adds_a_patient_plans_approves_and_the_patient_checks_in(
                 {"name": "Ada Byrne", "email": "ada@example.org", "timezone": "Europe/Dublin"})
     assert made.status_code == 201, made.content
     patient = made.json()
-    assert patient["id"] and patient["invitation_link"].startswith("http://testserver/invitation/")
+    assert patient["id"] and patient["invitation_link"].startswith("https://taper.example.org/invitation/")
     assert patient["email"] in [p["email"] for p in call(client, "get", "/api/patients", doctor).json()]
 
     start = factories.today_of(cast.patient)

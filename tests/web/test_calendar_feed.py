@@ -23,7 +23,7 @@ def new_link(client: Client, user: User, patient: Patient) -> str:
     client.force_login(user)
     page = client.post(reverse("feed_new", args=[patient.pk]))
     assert page.status_code == 200 and "no-store" in page["Cache-Control"]
-    found = re.search(r'data-testid="feed-link" readonly value="http://testserver(/feeds/[^"]+)"',
+    found = re.search(r'data-testid="feed-link" readonly value="https://taper.example.org(/feeds/[^"]+)"',
                       page.content.decode())  # fmt: skip
     assert found is not None
     client.logout()  # the feed needs no login

@@ -37,7 +37,7 @@ def test_sqlite_is_tuned_as_a_production_database(tmp_path: Path, django_db_bloc
             def pragma(name: str) -> object:
                 return cursor.execute(f"PRAGMA {name}").fetchone()[0]
             assert pragma("journal_mode") == "wal"
-            assert pragma("synchronous") == 1  # NORMAL
+            assert pragma("synchronous") == 2  # FULL
             assert pragma("busy_timeout") == 5000
             assert pragma("foreign_keys") == 1
             assert pragma("cache_size") == -32768  # KiB
@@ -76,7 +76,8 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
     key = tmp_path / "key"
     key.write_text("a-production-key-" + "Zq7w" * 15)
     run = _django(["check", "--deploy", "--fail-level", "WARNING"],
-                  {"TAPER_SECRET_KEY_FILE": str(key), "TAPER_ALLOWED_HOSTS": "taper.example.org"},
+                  {"TAPER_SECRET_KEY_FILE": str(key), "TAPER_ALLOWED_HOSTS": "taper.example.org",
+                   "TAPER_SITE_URL": "https://taper.example.org"},
                   tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "no issues" in run.stdout

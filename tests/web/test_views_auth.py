@@ -48,7 +48,7 @@ def test_the_clinician_sees_the_invitation_link_once(db: None, client: Client) -
     client.force_login(factories.clinician())
     page = client.post(reverse("patient_new"), {"name": "Ann", "email": "ann@example.org",
                                                 "timezone": "Europe/Paris"})
-    link = re.search(r'value="(http://testserver/invitation/[^"]+/)"', page.content.decode())
+    link = re.search(r'value="(https://taper.example.org/invitation/[^"]+/)"', page.content.decode())
     assert link and services.find_invitation(link.group(1).rstrip("/").rsplit("/", 1)[1])
 
 

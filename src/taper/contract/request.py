@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -25,6 +26,8 @@ from pydantic import (
 )
 
 from taper.contract.errors import ContractError
+from taper.core import limits
+from taper.core.limits import OutOfBounds, bounded_decimal
 from taper.core.products import Liquid, Product, Solid
 from taper.core.regimen import DoseTime, Regimen
 from taper.core.request import MaxDoseOverride, PlanRequest
@@ -40,18 +43,22 @@ from taper.core.strategies import (
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
-def _number(value: Any) -> Decimal:
-    if isinstance(value, bool):
-        raise ValueError("must be a number")
-    if isinstance(value, float):
-        value = repr(value)  # shortest text that round-trips: 0.1 stays 0.1
-    try:
-        number = Decimal(str(value).strip()) if isinstance(value, str | int | Decimal) else None
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite():
-        raise ValueError('must be a number, as a JSON number or a string like "2.5"')
-    return number
+def _number(low: Decimal, high: Decimal) -> Any:
+    """A number read as text (never a float) within [low, high]; see taper.core.limits."""
+    def read(value: Any) -> Decimal:
+        if isinstance(value, float):
+            value = repr(value)  # shortest text that round-trips: 0.1 stays 0.1
+        try:
+            return bounded_decimal(value, low, high)
+        except OutOfBounds as exc:
+            raise ValueError(str(exc)) from None
+    return BeforeValidator(read)
+
+
+def _text(value: str) -> str:
+    if limits.has_nul(value):
+        raise ValueError("must not contain a NUL character")
+    return value
 
 
 def _clock(value: Any) -> time:
@@ -61,17 +68,29 @@ def _clock(value: Any) -> time:
 
 
 def _day(value: Any) -> date:
+    window = f"from {limits.EARLIEST_DATE} to {limits.LATEST_START}"
     try:
-        return date.fromisoformat(value.strip()) if isinstance(value, str) else _not_a_date()
+        day = date.fromisoformat(value.strip()) if isinstance(value, str) else _not_a_date()
     except ValueError:
-        raise ValueError('must be a date as "YYYY-MM-DD"') from None
+        raise ValueError(f'must be a date as "YYYY-MM-DD", {window}') from None
+    if not limits.EARLIEST_DATE <= day <= limits.LATEST_START:
+        raise ValueError(f"must be a date {window}")
+    return day
 
 
 def _not_a_date() -> date:
     raise ValueError("not a string")
 
 
-Number = Annotated[Decimal, BeforeValidator(_number)]
+_ZERO = Decimal(0)
+Mg = Annotated[Decimal, _number(_ZERO, limits.MAX_DOSE_MG)]  # a dose or a daily total
+Strength = Annotated[Decimal, _number(limits.MIN_STRENGTH_MG, limits.MAX_STRENGTH_MG)]
+Volume = Annotated[Decimal, _number(limits.MIN_VOLUME_ML, limits.MAX_VOLUME_ML)]
+Percent = Annotated[Decimal, _number(_ZERO, Decimal(100))]
+Clearance = Annotated[Decimal, _number(_ZERO, Decimal(300))]  # mL/min, as `taper pk --crcl`
+StepDays = Annotated[int, Field(ge=1, le=limits.MAX_STEP_DAYS)]
+Id = Annotated[str, Field(min_length=1, max_length=limits.MAX_ID_CHARS), AfterValidator(_text)]
+Label = Annotated[str, Field(max_length=limits.MAX_LABEL_CHARS), AfterValidator(_text)]
 Clock = Annotated[time, BeforeValidator(_clock)]
 Day = Annotated[date, BeforeValidator(_day)]
 
@@ -82,29 +101,29 @@ class _Model(BaseModel):
 
 class DoseIn(_Model):
     time: Clock
-    mg: Number = Field(ge=0)
+    mg: Mg
 
 
 class SolidIn(_Model):
-    id: str = Field(min_length=1)
+    id: Id
     form: Literal["tablet", "capsule", "packet"]
-    strength_mg: Number = Field(gt=0)
+    strength_mg: Strength
     divisible_into: Literal[1, 2, 4] = 1
-    label: str = ""
+    label: Label = ""
 
 
 class LiquidIn(_Model):
-    id: str = Field(min_length=1)
+    id: Id
     form: Literal["liquid"]
-    mg_per_ml: Number = Field(gt=0)
-    measure_step_ml: Number = Field(gt=0)
-    min_volume_ml: Number = Field(gt=0)
-    max_volume_ml: Number | None = Field(default=None, gt=0)
-    label: str = ""
+    mg_per_ml: Strength
+    measure_step_ml: Volume
+    min_volume_ml: Volume
+    max_volume_ml: Volume | None = None
+    label: Label = ""
 
 
 class CatalogueRef(_Model):
-    id: str = Field(min_length=1)
+    id: Id
 
 
 def _product_tag(value: Any) -> str:
@@ -133,56 +152,57 @@ ProductIn = Annotated[
 
 
 class SlowerIn(_Model):
-    below_mg: Number = Field(gt=0)
-    step_days: int = Field(ge=1)
+    below_mg: Mg = Field(gt=0)
+    step_days: StepDays
 
 
 class PercentIn(_Model):
     kind: Literal["percent"]
-    percent: Number = Field(gt=0, lt=100)
-    step_days: int = Field(ge=1)
-    final_mg: Number | None = Field(default=None, ge=0)
+    percent: Percent = Field(gt=0, lt=100)
+    step_days: StepDays
+    final_mg: Mg | None = None
     slower_at_low_doses: SlowerIn | None = None
 
 
 class FixedIn(_Model):
     kind: Literal["fixed_mg"]
-    step_mg: Number = Field(gt=0)
-    step_days: int = Field(ge=1)
+    step_mg: Mg = Field(gt=0)
+    step_days: StepDays
     slower_at_low_doses: SlowerIn | None = None
 
 
 class StepsIn(_Model):
     kind: Literal["steps"]
-    daily_mg: list[Number] = Field(min_length=1)
-    step_days: int = Field(ge=1)
+    daily_mg: list[Mg] = Field(min_length=1, max_length=limits.MAX_STEPS_LISTED)
+    step_days: StepDays
 
 
 class TitrateIn(_Model):
     kind: Literal["titrate"]
-    target_daily_mg: Number = Field(gt=0)
-    step_days: int | None = Field(default=None, ge=1)
-    increment_per_dose_mg: Number | None = Field(default=None, gt=0)
+    target_daily_mg: Mg = Field(gt=0)
+    step_days: StepDays | None = None
+    increment_per_dose_mg: Mg | None = Field(default=None, gt=0)
 
 
 StrategyIn = Annotated[PercentIn | FixedIn | StepsIn | TitrateIn, Field(discriminator="kind")]
 
 
 class OverrideIn(_Model):
-    mg: Number = Field(gt=0)
-    reason: str = Field(min_length=3)
+    mg: Mg = Field(gt=0)
+    reason: Annotated[str, Field(min_length=3, max_length=limits.MAX_REASON_CHARS),
+                      AfterValidator(_text)]
 
 
 class PlanRequestIn(_Model):
-    drug: str
+    drug: Id
     start_date: Day
-    timezone: str
-    current_doses: list[DoseIn] = Field(min_length=1)
-    products: list[ProductIn] = Field(min_length=1)
+    timezone: Id
+    current_doses: list[DoseIn] = Field(min_length=1, max_length=limits.MAX_DOSE_TIMES)
+    products: list[ProductIn] = Field(min_length=1, max_length=limits.MAX_PRODUCTS)
     strategy: StrategyIn
-    reduce_order: list[Clock] | None = None
+    reduce_order: list[Clock] | None = Field(default=None, max_length=limits.MAX_DOSE_TIMES)
     max_daily_mg_override: OverrideIn | None = None
-    creatinine_clearance_ml_min: Number | None = Field(default=None, gt=0)
+    creatinine_clearance_ml_min: Clearance | None = Field(default=None, gt=0)
 
 
 def parse_plan_request(data: Any, today: date | None = None) -> PlanRequest:
@@ -216,6 +236,8 @@ def _to_core(model: PlanRequestIn, today: date | None) -> PlanRequest:
         seen[dose.time] = i
     products = _products(model, drug.catalogue, drug.name)
     strategy = _strategy(model, drug.final_step_max_daily.mg)
+    if sum(d.mg for d in model.current_doses) > limits.MAX_DOSE_MG:
+        raise ContractError("current_doses", f"the daily total must be at most {limits.MAX_DOSE_MG} mg")
     if not isinstance(strategy, TitrateStrategy) and sum(d.mg for d in model.current_doses) == 0:
         raise ContractError("current_doses", "a taper needs a current dose above 0 mg")
     # Given order is kept: the planner warns when it is not clock order (SPEC P6).
@@ -342,6 +364,10 @@ def _first_error(exc: ValidationError) -> ContractError:
         message = "must be a whole number"
     elif kind == "too_short":
         message = "must not be empty"
+    elif kind == "too_long":
+        message = f"must have at most {ctx.get('max_length', '')} items"
+    elif kind == "string_too_long":
+        message = f"must be at most {ctx.get('max_length', '')} characters"
     elif kind == "string_too_short":
         message = f"must be at least {ctx.get('min_length', 1)} characters (a written reason)"
     elif kind in ("dict_type", "model_type", "model_attributes_type"):

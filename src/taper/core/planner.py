@@ -13,10 +13,12 @@ from fractions import Fraction
 
 from taper.core.amount_sets import AmountSets, amount_sets
 from taper.core.amounts import decimal_str
-from taper.core.composer import compose
+from taper.core.composer import compose, fraction_gcd, granule
 from taper.core.distribution import default_reduce_order, distribute
 from taper.core.knowledge import Fact
+from taper.core.limits import MAX_GRAINS, MAX_PLAN_DAYS
 from taper.core.plan import Composition, Plan, PlanWarning, ScheduledDose, TaperStep
+from taper.core.products import Product
 from taper.core.request import PlanRequest
 from taper.core.strategies import (
     FixedMgStrategy,
@@ -70,6 +72,7 @@ def make_plan(request: PlanRequest) -> Plan:
     titrating = isinstance(request.strategy, TitrateStrategy)
     ceiling = _ceiling(request)
     top = max(regimen.daily_mg, ceiling if titrating else Fraction(0))
+    _check_grain(request.products, top)
     sets = amount_sets(request.products, len(times), top)
     state = _State(
         total=regimen.daily_mg,
@@ -341,6 +344,10 @@ def _add_step(
         doses.append(ScheduledDose(t, amount, composition))
         state.used[t] = composition.product_ids
     end = state.day + timedelta(days=days - 1)
+    if (end - request.regimen.start_date).days >= MAX_PLAN_DAYS:
+        # Technical, not clinical (taper.core.limits): every export must be able to print it.
+        raise PlanError("strategy.step_days", (
+            f"the plan would last more than {MAX_PLAN_DAYS} days; use shorter or fewer steps"))
     state.steps.append(TaperStep(
         index=number, start_date=state.day, end_date=end, daily_mg=total,
         doses=tuple(doses), previous_daily_mg=state.total, target_daily_mg=target,
@@ -348,6 +355,15 @@ def _add_step(
     state.total = total
     state.allocation = allocation
     state.day = end + timedelta(days=1)
+
+
+def _check_grain(products: tuple[Product, ...], top: Fraction) -> None:
+    """Refuse products whose common smallest part is too fine for the doses (limits.py)."""
+    grain = fraction_gcd([granule(p) for p in products])
+    if top / grain > MAX_GRAINS:
+        raise PlanError("products", (
+            f"these products together make amounts in steps of {decimal_str(grain)} mg, too fine "
+            f"to plan up to {mg(top)} a day; leave out a product or use a coarser measure"))
 
 
 def _basis(fact: Fact) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 from taper.core.amount_sets import amount_sets
+from taper.core.composer import fraction_gcd, granule
+from taper.core.limits import MAX_GRAINS
 from taper.core.products import Liquid, Product, Solid, describe
 from taper.core.request import PlanRequest
 
@@ -24,7 +26,10 @@ def product_for_cut(request: PlanRequest, dose_times: int, target: Fraction, pre
     for rank, candidate in enumerate(request.drug.catalogue):
         if any(_same(held, candidate) for held in request.products):
             continue
-        sets = amount_sets((*request.products, candidate), dose_times, limit)
+        together = (*request.products, candidate)
+        if limit / fraction_gcd([granule(p) for p in together]) > MAX_GRAINS:
+            continue  # too fine a grid to search (taper.core.limits)
+        sets = amount_sets(together, dose_times, limit)
         reachable = sets.lowest_day_total_from(target, prev)
         if reachable is None or reachable <= 0:
             continue

@@ -82,3 +82,32 @@ def generated_secret(data_dir: Path) -> str:
         path.write_text(get_random_secret_key(), "utf-8")
         path.chmod(0o600)
     return path.read_text("utf-8").strip()
+
+
+def envurl(name: str, default: str | None) -> str:
+    """An absolute http(s) address without a trailing slash; required when `default` is None."""
+    from urllib.parse import urlsplit
+
+    value = (os.environ.get(name) or "").strip() or default
+    if value is None:
+        raise ImproperlyConfigured(
+            f"{name}: required in production; the address patients and clinicians use, "
+            "e.g. https://taper.example.org (links in e-mails are made from it)")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ImproperlyConfigured(f"{name}: must be an address like https://taper.example.org, "
+                                   f"got {value!r}")
+    return value.rstrip("/")
+
+
+def data_dir(value: str) -> Path:
+    """The data folder, created if missing; one line naming the variable if it cannot be."""
+    path = Path(value).expanduser().resolve()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"TAPER_DATA_DIR: cannot create {str(path)!r} ({exc.strerror})") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise ImproperlyConfigured(f"TAPER_DATA_DIR: {str(path)!r} is not writable")
+    return path

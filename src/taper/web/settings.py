@@ -16,10 +16,19 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from taper.web.env import envbool, envchoice, envint, envlist, envsecret, generated_secret
+from taper.web.env import (
+    data_dir,
+    envbool,
+    envchoice,
+    envint,
+    envlist,
+    envsecret,
+    envurl,
+    generated_secret,
+)
 from taper.web.ops.logs import logging_config
 
-DATA_DIR = Path(os.environ.get("TAPER_DATA_DIR") or Path.cwd() / "data").resolve()
+DATA_DIR = data_dir(os.environ.get("TAPER_DATA_DIR") or str(Path.cwd() / "data"))
 DEBUG = envbool("TAPER_DEBUG")
 DEMO = envbool("TAPER_DEMO")  # set by `taper serve --demo`
 PRODUCTION = not (DEBUG or DEMO)
@@ -58,6 +67,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "taper.web.ops.logs.RequestLogMiddleware",  # first: times the whole request
+    "taper.web.clinic.responses.ApiErrorsAsJson",  # outermost: sees every error under /api
+    "taper.web.clinic.responses.NoStore",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # /static/ (TAPER_SERVE_STATIC=0: the proxy's)
     "csp.middleware.CSPMiddleware",
@@ -100,9 +111,11 @@ def sqlite_database(path: Path) -> dict[str, Any]:
             # timeout instead of one failing with "database is locked" half-way through.
             "transaction_mode": "IMMEDIATE",
             "timeout": 5,  # seconds; sqlite3 sets busy_timeout from it
+            # synchronous=FULL: WAL syncs at every commit, so an acknowledged check-in or
+            # approval survives a power cut, not only a crash of the process (issue 16).
             # A 32 MiB page cache per connection (SQLite's default is 2 MiB): a check-in
             # reads a month of one patient's history from a file of millions of rows.
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
                             " PRAGMA foreign_keys=ON; PRAGMA cache_size=-32768",
         },
     }
@@ -112,6 +125,11 @@ _database_url = envsecret("DATABASE_URL")
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(
         _database_url, conn_max_age=600, conn_health_checks=True)}
+    if "postgresql" in DATABASES["default"]["ENGINE"]:
+        # No statement may hold a worker (and its locks) longer than this (issue 16).
+        _timeout = envint("TAPER_DB_STATEMENT_TIMEOUT_MS", 10000)
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+            f"-c statement_timeout={_timeout}")
 else:
     DATABASES = {"default": sqlite_database(DATA_DIR / "taper.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -167,7 +185,8 @@ CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
 
 # Alerts to clinicians (docs/web.md "Alerts"): printed to the console in debug and demo
 # runs, sent by SMTP in production. TAPER_SITE_URL makes the links in them.
-SITE_URL = (os.environ.get("TAPER_SITE_URL") or "http://localhost:8000").rstrip("/")
+# Required in production: an alert must never link to localhost (issue 16).
+SITE_URL = envurl("TAPER_SITE_URL", None if PRODUCTION else "http://localhost:8000")
 EMAIL_BACKEND = ("django.core.mail.backends.console.EmailBackend" if not PRODUCTION else
                  "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("TAPER_EMAIL_HOST") or "localhost"

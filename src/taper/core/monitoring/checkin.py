@@ -5,11 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from taper.core.amounts import decimal_str
+from taper.core.limits import (
+    EARLIEST_DATE,
+    MAX_DOSE_TIMES,
+    MAX_NOTE_CHARS,
+    MAX_NUMBER_CHARS,
+    OutOfBounds,
+    bounded_decimal,
+    has_nul,
+)
 from taper.core.monitoring.rulebook import MonitoringRules
 from taper.core.monitoring.symptoms import NONE, SEVERE
 from taper.core.plan import Plan
@@ -57,23 +66,30 @@ def _integer(value: Any, where: str, low: int, high: int, what: str) -> int:
     if type(value) is int and low <= value <= high:  # the common case, without a Fraction
         return value
     accepted = f"{where}: must be a whole number {low}-{high} ({what})"
-    if isinstance(value, bool | float):
-        raise CheckInError(accepted)
     try:
-        number = Fraction(Decimal(value.strip())) if isinstance(value, str) else Fraction(value)
-    except (TypeError, ValueError, InvalidOperation):
-        raise CheckInError(accepted) from None
-    if number.denominator != 1 or not low <= number <= high:
-        raise CheckInError(f"{accepted}, got {value}")
+        number = bounded_decimal(value, Decimal(low), Decimal(high), places=0)
+    except OutOfBounds:
+        raise CheckInError(f"{accepted}, got {_shown(value)}") from None
     return int(number)
+
+
+def _shown(value: Any) -> str:
+    """A refused value as the message repeats it: short, so a megabyte is not echoed."""
+    text = str(value)
+    return text if len(text) <= MAX_NUMBER_CHARS else text[:MAX_NUMBER_CHARS] + "…"
+
+
+# The widest a reading may be before its plausible range is checked (the rulebook's range
+# then names what is accepted): -100 to 1000 holds any °C or °F reading and any rate.
+_READING_LOW, _READING_HIGH = Decimal(-1000), Decimal(1000)
 
 
 def _number(value: Any, where: str) -> Fraction:
     if isinstance(value, bool | float) or not isinstance(value, str | int | Decimal):
         raise CheckInError(f'{where}: must be a number such as "37.2"')
     try:
-        return Fraction(Decimal(value.strip()) if isinstance(value, str) else value)
-    except (ValueError, InvalidOperation):
+        return Fraction(bounded_decimal(value, _READING_LOW, _READING_HIGH))
+    except OutOfBounds:
         raise CheckInError(f'{where}: must be a number such as "37.2"') from None
 
 
@@ -85,7 +101,8 @@ def _temperature(data: Mapping[str, Any], where: str, rules: MonitoringRules) ->
         celsius = _number(data["temperature_c"], f"{where}.temperature_c")
     elif "temperature" in data:
         reading, field_name = data["temperature"], "temperature"
-        if not isinstance(reading, Mapping) or reading.get("unit") not in ("C", "F"):
+        if (not isinstance(reading, Mapping) or reading.get("unit") not in ("C", "F")
+                or set(reading) - {"value", "unit"}):
             raise CheckInError(
                 f'{where}.temperature: must be {{"value": "101.2", "unit": "F"}} (unit C or F)')
         celsius = _number(reading.get("value"), f"{where}.temperature.value")
@@ -107,7 +124,7 @@ def _time(value: Any, where: str) -> time:
     except ValueError:
         parsed = None
     if parsed is None:
-        raise CheckInError(f'{where}: must be a dose time as "HH:MM", got {value!r}')
+        raise CheckInError(f'{where}: must be a dose time as "HH:MM", got {_shown(repr(value))}')
     return parsed
 
 
@@ -116,8 +133,9 @@ def _times(data: Mapping[str, Any], name: str, where: str) -> tuple[time, ...] |
     doses = data.get(name)
     if doses is None:
         return None
-    if not isinstance(doses, list):
-        raise CheckInError(f'{where}.{name}: must be a list of dose times such as ["08:00"]')
+    if not isinstance(doses, list) or len(doses) > MAX_DOSE_TIMES:
+        raise CheckInError(f'{where}.{name}: must be a list of dose times such as ["08:00"]'
+                           f" (at most {MAX_DOSE_TIMES})")
     times = tuple(_time(t, f"{where}.{name}[{i}]") for i, t in enumerate(doses))
     if len(set(times)) != len(times):
         raise CheckInError(f"{where}.{name}: a dose time is listed twice")
@@ -132,7 +150,7 @@ def parse_checkin(data: Any, position: int, rules: MonitoringRules, today: date)
     unknown = sorted(set(data) - FIELDS)
     if unknown:
         accepted = ", ".join(sorted(FIELDS))
-        raise CheckInError(f"{where}.{unknown[0]}: unknown field; accepted: {accepted}")
+        raise CheckInError(f"{where}.{_shown(unknown[0])}: unknown field; accepted: {accepted}")
     if "date" not in data:
         raise CheckInError(f"{where}.date: required (YYYY-MM-DD)")
     try:
@@ -140,7 +158,10 @@ def parse_checkin(data: Any, position: int, rules: MonitoringRules, today: date)
     except ValueError:
         day = None
     if day is None:
-        raise CheckInError(f"{where}.date: must be a date as YYYY-MM-DD, got {data['date']!r}")
+        raise CheckInError(
+            f"{where}.date: must be a date as YYYY-MM-DD, got {_shown(repr(data['date']))}")
+    if day < EARLIEST_DATE:
+        raise CheckInError(f"{where}.date: must be {EARLIEST_DATE} or later")
     if day > today:
         raise CheckInError(
             f"{where}.date: {day} is after today ({today}); a check-in records a day begun")
@@ -153,7 +174,7 @@ def parse_checkin(data: Any, position: int, rules: MonitoringRules, today: date)
     for symptom_id, value in symptoms.items():
         if symptom_id not in known:
             raise CheckInError(
-                f"{where}.symptoms.{symptom_id}: unknown symptom; `taper symptoms` lists the ids")
+                f"{where}.symptoms.{_shown(symptom_id)}: unknown symptom; `taper symptoms` lists the ids")
         severities[symptom_id] = _integer(
             value, f"{where}.symptoms.{symptom_id}", NONE, SEVERE, levels)
 
@@ -168,6 +189,10 @@ def parse_checkin(data: Any, position: int, rules: MonitoringRules, today: date)
     note = data.get("note", "")
     if not isinstance(note, str):
         raise CheckInError(f"{where}.note: must be text")
+    if len(note) > MAX_NOTE_CHARS:
+        raise CheckInError(f"{where}.note: must be at most {MAX_NOTE_CHARS} characters")
+    if has_nul(note):
+        raise CheckInError(f"{where}.note: must not contain a NUL character")
     return CheckIn(
         date=day,
         position=position,

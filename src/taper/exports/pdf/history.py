@@ -87,6 +87,24 @@ def _or_dash(value: object) -> str:
     return "–" if value is None else str(value)
 
 
+# A table row cannot break across pages, so a long note is cut short in its row and given in
+# full below the table, where it wraps across as many pages as it needs (issue 16).
+NOTE_IN_ROW = 200
+
+
+def _excerpt(note: str) -> str:
+    return note if len(note) <= NOTE_IN_ROW else note[:NOTE_IN_ROW].rstrip() + "… (in full below)"
+
+
+def long_notes(checkins: Sequence[CheckIn]) -> list[Flowable]:
+    """The notes too long for their row, in full, oldest first."""
+    long = [c for c in effective(checkins) if len(c.note) > NOTE_IN_ROW]
+    if not long:
+        return []
+    return [p("Notes in full", "h2"),
+            *(p(f"<b>{short_date(c.date)}</b>: {escape(c.note)}", "small") for c in long)]
+
+
 def history_table(
     checkins: Sequence[CheckIn], symptoms: Sequence[Symptom], plan: Plan, width: float
 ) -> Table:
@@ -97,7 +115,7 @@ def history_table(
     for c in effective(checkins):
         step = plan.step_on(c.date)
         doses = "–" if c.doses_taken is None else (times_text(c.doses_taken) or "none")
-        note = f"<br/><i>{escape(c.note)}</i>" if c.note else ""
+        note = f"<br/><i>{escape(_excerpt(c.note))}</i>" if c.note else ""
         rows.append([
             short_date(c.date), "before" if step is None and c.date < plan.start_date
             else _or_dash(step and step.index), p(_symptoms_text(c, symptoms) + note, "cell"),
@@ -126,4 +144,5 @@ def checkin_history(
         p("Each bar adds up the day's symptom ratings (0 none to 3 severe each). It shows the "
           "trend; it is not a score. Decisions come from each symptom's own rules.", "small"),
         history_table(checkins, symptoms, plan, width),
+        *long_notes(checkins),
     ]  # fmt: skip

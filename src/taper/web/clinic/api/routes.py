@@ -29,6 +29,7 @@ from taper.web.clinic.api.schemas import (
     patient_out,
     plan_out,
 )
+from taper.web.clinic.context import absolute_url
 from taper.web.clinic.models import Decision, Patient, Role, User
 from taper.web.clinic.views.access import (
     authored_version,
@@ -44,7 +45,12 @@ class ExactJson(Parser):
     """JSON numbers with a fraction become Decimal, never float: doses are exact."""
 
     def parse_body(self, request: HttpRequest) -> Any:
-        return json.loads(request.body, parse_float=Decimal)
+        return json.loads(request.body, parse_float=Decimal, parse_constant=_no_constant)
+
+
+def _no_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON; Python's reader takes them unless told (issue 16)."""
+    raise ValueError(f"{name} is not a number")
 
 
 api = NinjaAPI(
@@ -87,7 +93,7 @@ def create_patient(request: HttpRequest, payload: PatientIn) -> Any:
     require_role(_me(request), Role.CLINICIAN)
     patient, token = services.create_patient(clinician=_me(request), email=payload.email,
                                              name=payload.name, timezone=payload.timezone)
-    return Status(201, patient_out(patient, request.build_absolute_uri(f"/invitation/{token}/")))
+    return Status(201, patient_out(patient, absolute_url(request, f"/invitation/{token}/")))
 
 
 @api.post("/patients/{int:patient_id}/plans", response={201: PlanOut, **_fails(404, 409, 422)},

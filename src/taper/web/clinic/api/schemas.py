@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
+from pydantic import AfterValidator, Field
 
+from taper.core.limits import MAX_ID_CHARS, MAX_LABEL_CHARS, MAX_NOTE_CHARS, has_nul
 from taper.web.clinic.models import CheckIn, Decision, Patient, PlanVersion
+
+
+def _no_nul(value: str) -> str:
+    if has_nul(value):
+        raise ValueError("must not contain a NUL character")
+    return value
+
+
+def Text(max_length: int) -> Any:
+    """A string of at most max_length characters, never a NUL (PostgreSQL cannot store it)."""
+    return Annotated[str, Field(max_length=max_length), AfterValidator(_no_nul)]
 
 
 class Error(Schema):
@@ -16,9 +29,9 @@ class Error(Schema):
 
 
 class PatientIn(Schema):
-    name: str
-    email: str
-    timezone: str = "UTC"  # IANA name; the patient's day (check-ins, doses) is reckoned in it
+    name: Text(MAX_LABEL_CHARS)  # type: ignore[valid-type]
+    email: Text(254)  # type: ignore[valid-type]
+    timezone: Text(MAX_ID_CHARS) = "UTC"  # type: ignore[valid-type]  # IANA name; the patient's day (check-ins, doses) is reckoned in it
 
 
 class PatientOut(Schema):
@@ -32,7 +45,7 @@ class PatientOut(Schema):
 
 
 class ApproveIn(Schema):
-    note: str = ""
+    note: Text(MAX_NOTE_CHARS) = ""  # type: ignore[valid-type]
 
 
 class PlanOut(Schema):

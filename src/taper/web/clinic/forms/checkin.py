@@ -13,6 +13,7 @@ from django import forms
 
 from taper.core.monitoring.rulebook import MonitoringRules
 from taper.core.monitoring.symptoms import DOMAINS
+from taper.web.clinic.forms.fields import note as note_field
 from taper.web.clinic.forms.fields import text
 
 DOMAIN_TITLES = {"physical": "Body", "psychological": "Mood and mind",
@@ -30,8 +31,7 @@ class CheckInForm(forms.Form):
     temperature_unit = forms.ChoiceField(label="Unit", choices=[("C", "°C"), ("F", "°F")],
                                          initial="C", widget=forms.RadioSelect, required=False)
     heart_rate = text("Heart rate, beats a minute (optional)", inputmode="numeric")
-    note = forms.CharField(label="Anything else? (optional)", required=False,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    note = note_field("Anything else? (optional)")
 
     def __init__(self, *args: Any, rules: MonitoringRules, due: tuple[time, ...] = (),
                  **kwargs: Any) -> None:

@@ -7,6 +7,8 @@ from zoneinfo import available_timezones
 
 from django import forms
 
+from taper.core.limits import MAX_LABEL_CHARS, MAX_NOTE_CHARS
+
 
 @cache
 def timezone_choices() -> list[tuple[str, str]]:
@@ -14,11 +16,20 @@ def timezone_choices() -> list[tuple[str, str]]:
 
 
 def text(label: str, *, required: bool = False, help_text: str = "", inputmode: str = "",
-         input_type: str = "text", **attrs: str) -> forms.CharField:
-    """A text field kept exactly as typed: the engine's parser is the one that validates."""
+         input_type: str = "text", max_length: int = MAX_LABEL_CHARS,
+         **attrs: str) -> forms.CharField:
+    """A text field kept exactly as typed: the engine's parser is the one that validates.
+
+    Bounded (issue 16): Django's CharField also refuses a NUL character."""
     widget_attrs = {"inputmode": inputmode} if inputmode else {}
     widget_attrs.update(attrs)
     widget = forms.TextInput(attrs=widget_attrs)
     widget.input_type = input_type
     return forms.CharField(label=label, required=required, help_text=help_text, strip=True,
-                           widget=widget)
+                           widget=widget, max_length=max_length)
+
+
+def note(label: str, *, rows: int = 3) -> forms.CharField:
+    """Free text of at most MAX_NOTE_CHARS characters (taper.core.limits), never a NUL."""
+    return forms.CharField(label=label, required=False, max_length=MAX_NOTE_CHARS,
+                           widget=forms.Textarea(attrs={"rows": rows}))

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from taper.exports.options import MAX_MONITORING_DAYS
+from taper.web.clinic.forms.fields import note as note_field
 from taper.web.clinic.forms.fields import timezone_choices
 
 
@@ -35,8 +36,7 @@ class RegisterForm(PatientForm, PasswordForm):
 
 
 class ApproveForm(forms.Form):
-    note = forms.CharField(label="Note (optional)", required=False,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    note = note_field("Note (optional)")
 
 
 class StopForm(forms.Form):

@@ -15,6 +15,7 @@ from taper.web.clinic.models import CheckIn, Decision, DoseTaken, Patient, PlanV
 from taper.web.clinic.services.alerts import raise_for_decision
 from taper.web.clinic.services.followup import monitored_version
 from taper.web.clinic.services.plans import hold_version
+from taper.web.clinic.services.screening import screened
 
 if TYPE_CHECKING:
     from taper.core.monitoring.checkin import CheckIn as Reading
@@ -46,6 +47,25 @@ def _field(message: str) -> ServiceError:
     return ServiceError(field, text or message)
 
 
+def _checkin_first(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Parse the check-in alone before the transaction (issue 16): a bad number or a huge
+    note is refused without taking a lock; the service parses it again with its history."""
+    from taper.core.monitoring.checkin import CheckInError, parse_checkin
+    from taper.knowledge.monitoring import load_monitoring
+
+    patient: Patient = kwargs["patient"]
+    today = kwargs.get("today") or local_today(patient.timezone)
+    version = monitored_version(patient, today)
+    if version is None or not _may_record(kwargs["entered_by"], patient):
+        return {}  # the service refuses, with its own words
+    try:
+        parse_checkin(kwargs["data"], 0, load_monitoring(version.plan.drug), today)
+    except CheckInError as exc:
+        raise _field(str(exc)) from None
+    return {}
+
+
+@screened(_checkin_first)
 @transaction.atomic
 @audited("record_checkin", actor="entered_by")
 def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],

@@ -25,6 +25,7 @@ from taper.web.clinic.models import (
     Status,
     User,
 )
+from taper.web.clinic.services.screening import screened
 from taper.web.clinic.services.versions import create_version
 
 
@@ -52,14 +53,23 @@ def preview_plan(*, patient: Patient, request_data: dict[str, Any],
     return _planned(patient, request_data, today)
 
 
+def _plan_first(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Validate and plan before the transaction: planning can take a while (issue 16)."""
+    patient = kwargs["patient"] if "patient" in kwargs else kwargs["version"].plan.patient
+    if not may_author(kwargs["author"], patient):
+        return {}  # the service refuses, with its own words
+    return {"planned": _planned(patient, kwargs["request_data"], kwargs.get("today"))}
+
+
+@screened(_plan_first)
 @transaction.atomic
 @audited("create_plan_draft", actor="author")
 def create_plan_draft(*, patient: Patient, author: User, request_data: dict[str, Any],
-                      today: date | None = None) -> PlanVersion:
+                      today: date | None = None, planned: EnginePlan | None = None) -> PlanVersion:
     """A new plan with its first version as a draft; bad input raises and saves nothing."""
     if not may_author(author, patient):
         raise ServiceError("", "only the patient's clinician can plan for them")
-    plan = _planned(patient, request_data, today)
+    plan = planned or _planned(patient, request_data, today)
     container = Plan.objects.create(patient=patient, drug=plan.drug_id, created_by=author)
     version = create_version(plan=container, number=1, request=request_data,
                              plan_json=plan_json(plan), created_by=author)
@@ -67,17 +77,18 @@ def create_plan_draft(*, patient: Patient, author: User, request_data: dict[str,
     return version
 
 
+@screened(_plan_first)
 @transaction.atomic
 @audited("change_plan", actor="author")
 def change_plan(*, version: PlanVersion, author: User, request_data: dict[str, Any],
-                today: date | None = None) -> PlanVersion:
+                today: date | None = None, planned: EnginePlan | None = None) -> PlanVersion:
     """A new draft version of the same plan; the current one stays in force until activation."""
     patient = version.plan.patient
     if not may_author(author, patient):
         raise ServiceError("", "only the patient's clinician can change this plan")
     if version.status not in (Status.APPROVED, Status.ACTIVE, Status.DRAFT):
         raise ServiceError("", f"a {version.get_status_display().lower()} plan cannot be changed")
-    plan = _planned(patient, request_data, today)
+    plan = planned or _planned(patient, request_data, today)
     if plan.drug_id != version.plan.drug:
         raise ServiceError("drug", f"a change keeps the drug ({version.plan.drug}); start a new plan")
     latest = version.plan.versions.order_by("-number").first()

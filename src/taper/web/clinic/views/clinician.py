@@ -10,6 +10,7 @@ from django.shortcuts import render
 
 from taper.web.clinic import services
 from taper.web.clinic.chart import chart
+from taper.web.clinic.context import absolute_url
 from taper.web.clinic.engine import local_today, stored_plan
 from taper.web.clinic.forms.people import PatientForm
 from taper.web.clinic.models import Decision, Patient, PlanVersion, Role, Status
@@ -36,7 +37,7 @@ def patient_new(request: HttpRequest) -> HttpResponse:
         except services.ServiceError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
-            link = request.build_absolute_uri(f"/invitation/{token}/")
+            link = absolute_url(request, f"/invitation/{token}/")
             # Shown once: only the token's hash is stored, so it cannot be shown again.
             return render(request, "clinic/patient_created.html", {"patient": patient, "link": link})
     return render(request, "clinic/patient_new.html", {"form": form})

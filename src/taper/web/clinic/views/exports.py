@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from taper.exports import FORMATS
 from taper.web.clinic import exports, services
+from taper.web.clinic.context import absolute_url
 from taper.web.clinic.models import Patient, Role, User
 from taper.web.clinic.services.feeds import live_feed
 from taper.web.clinic.views.access import role_required, version_for
@@ -65,7 +66,7 @@ def feed_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_or_theirs(request.user, patient_id)  # type: ignore[arg-type]
     token = services.create_calendar_feed(patient=patient, actor=request.user)
     # Shown once, on this answer: only the token's hash is stored.
-    link = request.build_absolute_uri(f"/feeds/{token}.ics")
+    link = absolute_url(request, f"/feeds/{token}.ics")
     response = render(request, "clinic/calendar_feed.html",
                       {"patient": patient, "feed": live_feed(patient), "link": link})
     response["Cache-Control"] = "private, no-store"
