@@ -89,7 +89,9 @@ def _gunicorn(bind: str, workers: int, control: str) -> None:
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
             # The control socket goes in the data folder too: nothing is written elsewhere.
-            options = {"bind": bind, "workers": workers, "accesslog": "-", "control_socket": control}
+            # The access log goes through RedactingLogger: no token path is written (issue 16).
+            options = {"bind": bind, "workers": workers, "accesslog": "-", "control_socket": control,
+                       "logger_class": "taper.web.access_log.RedactingLogger"}
             for key, value in options.items():
                 self.cfg.set(key, value)
 

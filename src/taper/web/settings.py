@@ -187,4 +187,8 @@ LOGGING = {
     "version": 1, "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # Django's request lines name the path: token paths are redacted first (issue 16).
+    "filters": {"redact_tokens": {"()": "taper.web.redact.RedactTokens"}},
+    "loggers": {name: {"filters": ["redact_tokens"]}
+                for name in ("django.request", "django.server", "django.security")},
 }

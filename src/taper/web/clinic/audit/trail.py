@@ -28,6 +28,7 @@ from taper.web.clinic.models import (
     PlanVersion,
     User,
 )
+from taper.web.redact import redact_path
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -65,7 +66,7 @@ def origin_of(request: HttpRequest) -> Origin:
     user = getattr(request, "user", None)
     return Origin(ip=client_ip(request),
                   user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
-                  method=request.method or "", path=request.path[:500],
+                  method=request.method or "", path=redact_path(request.path)[:500],
                   via="session" if user is not None and user.is_authenticated else "")
 
 
