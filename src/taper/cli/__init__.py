@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "adduser": ("taper.cli.web", "add a clinician, patient or administrator account"),
     "token": ("taper.cli.token", "make a personal API token for an account (shown once)"),
     "sendalerts": ("taper.cli.alerts", "raise and e-mail clinicians their alerts, each once (cron)"),
+    "audit": ("taper.cli.audit", "verify the audit trail's hash chain (exit 1 names the first broken row)"),
 }
 
 

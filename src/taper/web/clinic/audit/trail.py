@@ -28,6 +28,7 @@ from taper.web.clinic.models import (
     PlanVersion,
     User,
 )
+from taper.web.clinic.audit import chain
 from taper.web.redact import redact_path
 
 P = ParamSpec("P")
@@ -101,7 +102,7 @@ def record(action: str, event: str, *, actor: User | None = None, actor_email: s
         action=action, event=event[:64], record_type=record_type, record_id=record_id,
         patient_id=patient_id, method=origin.method, path=origin.path, status=status,
         ip=origin.ip, user_agent=origin.user_agent, via=via or origin.via)
-    row.save()
+    chain.append(row)  # linked to the row before, under the chain's lock
     if action == AuditAction.CHANGE and _ORIGIN.get() is origin:
         origin.changes.append(row)
     return row
