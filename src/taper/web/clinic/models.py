@@ -131,6 +131,9 @@ class PlanVersion(models.Model):
     """The request exactly as entered and the engine's plan JSON; neither is ever edited."""
 
     plan = models.ForeignKey(Plan, models.PROTECT, related_name="versions")
+    # The plan's patient, copied when the version is created (services/versions.py), so the
+    # database itself can hold one version in force per patient (the constraint below).
+    patient = models.ForeignKey(Patient, models.PROTECT, related_name="+")
     number = models.PositiveIntegerField()
     request = models.JSONField(encoder=DjangoJSONEncoder)
     plan_json = models.JSONField(encoder=DjangoJSONEncoder)
@@ -151,7 +154,12 @@ class PlanVersion(models.Model):
 
     class Meta:
         ordering = ["plan_id", "number"]
-        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="one_number_per_plan")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="one_number_per_plan"),
+            # One version in force per patient (so per plan), whatever races (issue 16).
+            models.UniqueConstraint(fields=["patient"], condition=models.Q(status="active"),
+                                    name="one_active_version_per_patient"),
+        ]
         # The desk and the alerts ask for a clinician's versions in force (or monitoring).
         # No index led by status: without statistics SQLite's planner would take it for a
         # patient's version in force and scan every active version of the clinic.

@@ -13,6 +13,7 @@ from typing import Any, ParamSpec, TypeVar
 from django.conf import settings
 from django.http import HttpRequest
 
+from taper.web.clinic.audit import chain
 from taper.web.clinic.models import (
     ApiToken,
     AuditAction,
@@ -28,7 +29,6 @@ from taper.web.clinic.models import (
     PlanVersion,
     User,
 )
-from taper.web.clinic.audit import chain
 from taper.web.redact import redact_path
 
 P = ParamSpec("P")
