@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
 from taper.cli import main
 from taper.web.clinic.audit import chain, trail
@@ -153,3 +153,29 @@ def test_writers_at_once_never_fork_the_chain(cast: Cast,
     assert code == 0, out
     assert AuditEvent.objects.count() == before + 40
     assert [r.seq for r in rows()] == list(range(1, before + 41))
+
+
+@pytest.mark.hazard("HZ-154")
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="row locks are PostgreSQL's; SQLite has one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_a_service_holds_the_chain_before_it_locks_anything_else(cast: Cast) -> None:
+    """A service that calls another records mid-way, then locks more rows; were the chain's
+    lock taken only then, two such transactions could deadlock. It is taken first."""
+    trail.record("view", "before", status=200)  # a committed head row to lock
+
+    def chain_is_free() -> bool:
+        try:
+            with transaction.atomic():
+                AuditChainHead.objects.select_for_update(nowait=True).filter(pk=1).first()
+        except DatabaseError:
+            return False
+        return True
+
+    @transaction.atomic
+    @trail.audited("probe", actor=None)
+    def probe() -> list[object]:
+        return at_once(chain_is_free)  # before the service has recorded anything
+
+    assert at_once(chain_is_free) == [True]
+    assert probe() == [False]

@@ -67,6 +67,20 @@ def _head() -> AuditChainHead:
     return head
 
 
+def hold() -> None:
+    """Take the chain's lock now, before a service takes any other (audit.trail.audited).
+
+    A service records its row at its end, but a service that calls another records in the
+    middle and then goes on to lock other rows (a patient, a version). Were the chain's lock
+    taken there, a second transaction holding that patient and waiting for the chain would
+    deadlock with it. Taken first, in every transaction that changes state, the order is the
+    same everywhere: the chain, then the records. Changes queue one at a time on PostgreSQL,
+    as every write does on SQLite.
+    """
+    if transaction.get_connection().in_atomic_block:
+        _head()
+
+
 def append(row: AuditEvent) -> None:
     """Link `row` (unsaved) to the chain and insert it, in one transaction with the head."""
     row.ip = normal_ip(row.ip)

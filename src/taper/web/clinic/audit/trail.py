@@ -160,6 +160,7 @@ def audited(event: str, *, actor: str | None, subject: str | None = None
     def decorate(service: Callable[P, R]) -> Callable[P, R]:
         @wraps(service)
         def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
+            chain.hold()  # the chain's lock before any other (no deadlock; chain.hold)
             result = service(*args, **kwargs)
             who: object = kwargs.get(actor) if actor and actor != RESULT else None
             if actor == RESULT:
