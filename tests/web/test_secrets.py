@@ -49,6 +49,8 @@ def test_feed_and_invitation_tokens_never_reach_the_audit_trail(cast: Cast, clie
     assert client.get(f"/feeds/{feed[:-1]}x.ics").status_code == 404  # a guess, refused
     assert client.get(f"/invitation/{invitation}/").status_code == 200
     assert client.get(f"/invitation/{invitation[:-1]}x/").status_code == 404
+    client.force_login(cast.clinician)  # a logged-in visit is a row (anonymous ones are counted)
+    client.get(f"/invitation/{invitation}/")
     rows = list(AuditEvent.objects.filter(event__in=["calendar_feed", "accept_invitation"],
                                           method="GET"))
     assert {r.path for r in rows} == {"/feeds/<redacted>.ics", "/invitation/<redacted>/"}

@@ -36,8 +36,9 @@ class RedactingLogger(Logger):  # type: ignore[misc]
         if safe != path:
             query = request_env.get("QUERY_STRING")
             atoms["U"] = safe
-            atoms["r"] = " ".join([request_env.get("REQUEST_METHOD", ""), safe + (f"?{query}" if query else ""),
-                                   request_env.get("SERVER_PROTOCOL", "")])
+            line = [request_env.get("REQUEST_METHOD", ""), safe + (f"?{query}" if query else ""),
+                    request_env.get("SERVER_PROTOCOL", "")]
+            atoms["r"] = " ".join(line)
         for key in ("f", "{referer}i"):
             if isinstance(atoms.get(key), str):
                 atoms[key] = redact_url(atoms[key])
