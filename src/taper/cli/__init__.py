@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "restore": ("taper.cli.ops", "put a backup back in place of the database"),
     "export-record": ("taper.cli.record", "write a patient's whole record: FHIR JSON and a PDF"),
     "purge": ("taper.cli.record", "delete records kept past the retention period (audited)"),
+    "audit": ("taper.cli.audit", "verify the audit trail's hash chain (exit 1 names the first broken row)"),
 }
 
 

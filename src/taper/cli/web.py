@@ -91,7 +91,9 @@ def _gunicorn(bind: str, workers: int, control: str) -> None:
             # The control socket goes in the data folder too: nothing is written elsewhere.
             # No gunicorn access log: it prints paths (a feed's or an invitation's secret is
             # in its path); the app logs one line per request without them (taper.web.ops.logs).
-            options = {"bind": bind, "workers": workers, "control_socket": control}
+            # Gunicorn's own error lines still go through RedactingLogger (issue 16).
+            options = {"bind": bind, "workers": workers, "control_socket": control,
+                       "logger_class": "taper.web.access_log.RedactingLogger"}
             for key, value in options.items():
                 self.cfg.set(key, value)
 

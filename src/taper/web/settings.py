@@ -219,3 +219,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # One JSON line per request (route, status, duration, user id) and per warning; or plain text.
 LOG_FORMAT = envchoice("TAPER_LOG_FORMAT", ("json", "text"), "json")
 LOGGING = logging_config(LOG_FORMAT)
+# Django's request lines name the path: token paths are redacted first (issue 16), even where
+# the handler's own filter (NoPaths) would not see them.
+LOGGING["filters"]["redact_tokens"] = {"()": "taper.web.redact.RedactTokens"}
+for _name in ("django.request", "django.server", "django.security"):
+    LOGGING["loggers"].setdefault(_name, {})["filters"] = ["redact_tokens"]

@@ -131,6 +131,9 @@ class PlanVersion(models.Model):
     """The request exactly as entered and the engine's plan JSON; neither is ever edited."""
 
     plan = models.ForeignKey(Plan, models.PROTECT, related_name="versions")
+    # The plan's patient, copied when the version is created (services/versions.py), so the
+    # database itself can hold one version in force per patient (the constraint below).
+    patient = models.ForeignKey(Patient, models.PROTECT, related_name="+")
     number = models.PositiveIntegerField()
     request = models.JSONField(encoder=DjangoJSONEncoder)
     plan_json = models.JSONField(encoder=DjangoJSONEncoder)
@@ -151,7 +154,12 @@ class PlanVersion(models.Model):
 
     class Meta:
         ordering = ["plan_id", "number"]
-        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="one_number_per_plan")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="one_number_per_plan"),
+            # One version in force per patient (so per plan), whatever races (issue 16).
+            models.UniqueConstraint(fields=["patient"], condition=models.Q(status="active"),
+                                    name="one_active_version_per_patient"),
+        ]
         # The desk and the alerts ask for a clinician's versions in force (or monitoring).
         # No index led by status: without statistics SQLite's planner would take it for a
         # patient's version in force and scan every active version of the clinic.
@@ -325,6 +333,10 @@ class AppendOnly(models.QuerySet["AuditEvent"]):
     def update_or_create(self, *args: Any, **kwargs: Any) -> Any:
         raise TypeError("the audit trail is append-only: rows are never updated")
 
+    def bulk_create(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("audit rows are appended one at a time, each linked to the chain"
+                        " (audit.trail.record)")
+
 
 class AuditEvent(models.Model):
     """Who did what to which record, when (UTC) and from where. Append-only.
@@ -349,6 +361,10 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     via = models.CharField(max_length=32, blank=True)  # "session", "token 12", "cli", "feed"
+    # The hash chain (audit/chain.py): the row's place in the chain and SHA-256 over its
+    # fields and the previous row's hash. `taper audit verify` recomputes it.
+    seq = models.BigIntegerField(unique=True)
+    chain_hash = models.CharField(max_length=64)
 
     objects = AppendOnly.as_manager()
 
@@ -364,6 +380,30 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("the audit trail is append-only: rows are never deleted")
+
+
+class AuditChainHead(models.Model):
+    """The chain's last link (one row, id 1): locked by every writer so two cannot fork the
+    chain, and compared by `taper audit verify` so rows removed from the end are noticed."""
+
+    seq = models.BigIntegerField()
+    hash = models.CharField(max_length=64)
+
+
+class AnonymousTraffic(models.Model):
+    """Requests by nobody logged in, counted per minute, route, action and status instead
+    of one audit row each (a flood of anonymous requests must not bury the trail)."""
+
+    minute = models.DateTimeField()
+    event = models.CharField(max_length=64)
+    action = models.CharField(max_length=16)
+    status = models.PositiveSmallIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-minute", "event"]
+        constraints = [models.UniqueConstraint(fields=["minute", "event", "action", "status"],
+                                               name="one_counter_per_minute_route")]
 
 
 class ApiToken(models.Model):

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from taper.web.clinic.audit import trail
+from taper.web.clinic.audit import traffic, trail
 from taper.web.clinic.audit.rules import ID_ARGUMENT, RULES, Rule
 from taper.web.clinic.models import AuditAction, Decision, Patient, PlanVersion, User
 
@@ -49,6 +49,9 @@ class AuditMiddleware:
         else:
             action = rule.get if request.method in ("GET", "HEAD") else rule.post
         if action is None:
+            return
+        if user is None and action != AuditAction.EXPORT:
+            traffic.count(event=name, action=action, status=status)  # counted, not a row each
             return
         record_type, record_id, patient_id = _record(request, rule, match.kwargs, user)
         trail.record(action, name, actor=user, record_type=record_type, record_id=record_id,

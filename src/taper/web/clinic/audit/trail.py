@@ -13,6 +13,7 @@ from typing import Any, ParamSpec, TypeVar
 from django.conf import settings
 from django.http import HttpRequest
 
+from taper.web.clinic.audit import chain
 from taper.web.clinic.models import (
     ApiToken,
     AuditAction,
@@ -28,6 +29,7 @@ from taper.web.clinic.models import (
     PlanVersion,
     User,
 )
+from taper.web.redact import redact_path
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -65,7 +67,7 @@ def origin_of(request: HttpRequest) -> Origin:
     user = getattr(request, "user", None)
     return Origin(ip=client_ip(request),
                   user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
-                  method=request.method or "", path=request.path[:500],
+                  method=request.method or "", path=redact_path(request.path)[:500],
                   via="session" if user is not None and user.is_authenticated else "")
 
 
@@ -100,7 +102,7 @@ def record(action: str, event: str, *, actor: User | None = None, actor_email: s
         action=action, event=event[:64], record_type=record_type, record_id=record_id,
         patient_id=patient_id, method=origin.method, path=origin.path, status=status,
         ip=origin.ip, user_agent=origin.user_agent, via=via or origin.via)
-    row.save()
+    chain.append(row)  # linked to the row before, under the chain's lock
     if action == AuditAction.CHANGE and _ORIGIN.get() is origin:
         origin.changes.append(row)
     return row
@@ -158,6 +160,7 @@ def audited(event: str, *, actor: str | None, subject: str | None = None
     def decorate(service: Callable[P, R]) -> Callable[P, R]:
         @wraps(service)
         def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
+            chain.hold()  # the chain's lock before any other (no deadlock; chain.hold)
             result = service(*args, **kwargs)
             who: object = kwargs.get(actor) if actor and actor != RESULT else None
             if actor == RESULT:

@@ -21,8 +21,15 @@ from taper.core.plan import Plan as EnginePlan
 from taper.web.clinic.audit.trail import audited
 from taper.web.clinic.engine import ServiceError, local_today, plan_json, stored_plan
 from taper.web.clinic.models import Decision, Origin, PlanVersion, Role, Status, User
-from taper.web.clinic.services.plans import _event, _planned, activate, approve_plan, change_plan
-from taper.web.clinic.services.versions import create_version
+from taper.web.clinic.services.plans import (
+    _event,
+    _planned,
+    activate,
+    approve_plan,
+    change_plan,
+    lock_patient,
+    save_in_force,
+)
 
 KINDS = ("return_to_dose", "slower_pace")
 
@@ -123,6 +130,7 @@ def extend_step(*, version: PlanVersion, clinician: User, days: int, reason: str
     """
     from taper.core.monitoring.shift import hold_plan as engine_hold
 
+    lock_patient(version.patient_id)
     version = PlanVersion.objects.select_for_update().select_related("plan__patient").get(
         pk=version.pk)
     if clinician.role != Role.CLINICIAN or version.plan.patient.clinician_id != clinician.pk:
@@ -137,13 +145,13 @@ def extend_step(*, version: PlanVersion, clinician: User, days: int, reason: str
     held, _ = engine_hold(stored_plan(version.plan_json), day, days)
     latest = version.plan.versions.order_by("-number").first()
     assert latest is not None
-    new = create_version(
-        plan=version.plan, number=latest.number + 1, request=version.request,
+    version.status = Status.CHANGED  # first: one version in force at any moment
+    version.save(update_fields=["status"])
+    new = save_in_force(
+        version, plan=version.plan, number=latest.number + 1, request=version.request,
         plan_json=plan_json(held), status=Status.ACTIVE, origin=Origin.HOLD, based_on=version,
         created_by=clinician, approved_by=version.approved_by, approved_at=version.approved_at,
         approval_note=version.approval_note)
-    version.status = Status.CHANGED
-    version.save(update_fields=["status"])
     _event(version, "changed", clinician, f"held: replaced by version {new.number}")
     _event(new, "held", clinician, f"{days} days: {reason.strip()}")
     return new

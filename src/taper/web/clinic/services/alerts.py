@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils.timezone import now as current_time
 
 from taper.web.clinic import background
-from taper.web.clinic.audit import trail
+from taper.web.clinic.audit import chain, trail
 from taper.web.clinic.audit.trail import audited
 from taper.web.clinic.engine import local_today
 from taper.web.clinic.models import (
@@ -204,6 +204,7 @@ def _send(alert: Alert, via: str = "") -> bool:
         Alert.objects.filter(pk=alert.pk, sent_at__isnull=True).update(claimed_at=None)
         return False
     with transaction.atomic():
+        chain.hold()  # the audit chain's lock first, as every writer takes it (chain.hold)
         Alert.objects.filter(pk=alert.pk).update(sent_at=current_time())
         trail.record(AuditAction.CHANGE, "alert_sent", record_type="alert", record_id=alert.pk,
                      patient_id=alert.patient_id, via=via)

@@ -60,6 +60,8 @@ def revoke_calendar_feed(*, patient: Patient, actor: User) -> bool:
 
 
 def find_calendar_feed(token: str) -> CalendarFeed | None:
-    """The live feed for a token, with its patient; None for an unknown or revoked one."""
+    """The live feed for a token, with its patient; None for an unknown or revoked one, or when
+    the patient's account is no longer active (a deactivated person's link stops at once)."""
     return (CalendarFeed.objects.select_related("patient")
-            .filter(token_hash=_hash(token), revoked_at__isnull=True).first())
+            .filter(token_hash=_hash(token), revoked_at__isnull=True,
+                    patient__user__is_active=True).first())

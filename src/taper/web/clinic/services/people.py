@@ -77,7 +77,8 @@ def create_patient(*, clinician: User, email: str, name: str, timezone: str) -> 
 def find_invitation(token: str) -> Invitation | None:
     """The invitation for a token if it is unused and not expired."""
     return (Invitation.objects.select_related("user")
-            .filter(token_hash=_hash(token), used_at__isnull=True, expires_at__gt=now()).first())
+            .filter(token_hash=_hash(token), used_at__isnull=True, expires_at__gt=now(),
+                    user__is_active=True).first())
 
 
 @transaction.atomic

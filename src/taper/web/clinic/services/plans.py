@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.timezone import now
 
 from taper.core.plan import Plan as EnginePlan
@@ -125,6 +125,7 @@ def activate(*, version: PlanVersion, actor: User) -> PlanVersion:
     Someone planning alone may activate their own draft; it stays "not reviewed by a
     prescriber" everywhere until a clinician approves a version.
     """
+    lock_patient(version.patient_id)  # two activations for one patient queue here
     version = PlanVersion.objects.select_for_update().get(pk=version.pk)
     patient = version.plan.patient
     if not may_author(actor, patient):
@@ -141,9 +142,33 @@ def activate(*, version: PlanVersion, actor: User) -> PlanVersion:
         current.save(update_fields=["status"])
         _event(current, "changed", actor, f"replaced by version {version.number}")
     version.status = Status.ACTIVE
-    version.save(update_fields=["status"])
+    save_in_force(version)
     _event(version, "activated", actor)
     return version
+
+
+def lock_patient(patient_id: int) -> None:
+    """Queue behind any other change of what is in force for this patient (PostgreSQL)."""
+    Patient.objects.select_for_update().filter(pk=patient_id).values_list("pk").first()
+
+
+ANOTHER_IN_FORCE = "another version of this patient's plan was put in force at the same moment; reload"
+
+
+def save_in_force(version: PlanVersion, **create: Any) -> PlanVersion:
+    """Save `version` as active (or create one from `create`), answering the database's
+    one-active-version constraint with a clear refusal instead of a 500."""
+    try:
+        with transaction.atomic():
+            if create:
+                return create_version(**create)
+            version.save(update_fields=["status"])
+            return version
+    except IntegrityError as exc:
+        if not {"one_active_version_per_patient", "clinic_planversion.patient_id"} & set(
+                str(exc).replace('"', " ").split()):
+            raise
+        raise ServiceError("", ANOTHER_IN_FORCE) from None
 
 
 @transaction.atomic
@@ -190,13 +215,13 @@ def hold_version(*, version: PlanVersion, held: EnginePlan, actor: User, note: s
     """
     latest = version.plan.versions.order_by("-number").first()
     assert latest is not None
-    new = create_version(
-        plan=version.plan, number=latest.number + 1, request=version.request,
+    version.status = Status.CHANGED  # first: one version in force at any moment
+    version.save(update_fields=["status"])
+    new = save_in_force(
+        version, plan=version.plan, number=latest.number + 1, request=version.request,
         plan_json=plan_json(held), status=Status.ACTIVE, origin=Origin.HOLD, based_on=version,
         created_by=None, approved_by=version.approved_by, approved_at=version.approved_at,
         approval_note=version.approval_note)
-    version.status = Status.CHANGED
-    version.save(update_fields=["status"])
     _event(version, "changed", None, f"held: replaced by version {new.number}")
     _event(new, "held", actor, note)
     return new

@@ -43,7 +43,8 @@ def plan_dates(data: dict[str, Any]) -> tuple[date, date | None, list[Change]]:
 
 
 def _derive(version: PlanVersion) -> list[DoseChange]:
-    """Set the version's dates (unsaved) and return its dose changes (unsaved)."""
+    """Set the version's dates and patient (unsaved) and return its dose changes (unsaved)."""
+    version.patient_id = version.plan.patient_id
     version.start_date, version.stop_date, changes = plan_dates(version.plan_json)
     return [DoseChange(version=version, position=c.position, date=c.date, reason=c.reason)
             for c in changes]
