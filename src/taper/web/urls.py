@@ -10,6 +10,7 @@ from taper.web.clinic.api.routes import api
 urlpatterns = [
     path("api/", api.urls),
     path("", include("taper.web.clinic.urls")),
+    path("", include("taper.web.accounts.urls")),
 ]
 
 if settings.SERVE_STATIC:
