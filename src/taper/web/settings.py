@@ -61,9 +61,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
-    "taper.web.accounts.middleware.SessionGuard",  # idle logoff, then the second factor
     "taper.web.clinic.audit.middleware.AuditMiddleware",  # needs request.user; sees 403/404s
     "django.contrib.messages.middleware.MessageMiddleware",
+    "taper.web.accounts.middleware.SessionGuard",  # idle logoff, then the second factor
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]

@@ -58,7 +58,7 @@ def test_hits_from_two_connections_at_once_are_all_counted(transactional_db: Non
         try:
             for _ in range(10):
                 throttle.hit("token", "192.0.2.9")
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -34,12 +35,12 @@ class SessionGuard:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        if user.is_authenticated:
-            early = self._idle(request) or self._second_factor(request)
-            if early is not None:
-                return early
-        return self.get_response(request)
+        early = None
+        if request.user.is_authenticated:
+            early = self._idle(request)
+        if early is None and request.user.is_authenticated:
+            early = self._second_factor(request)
+        return early or self.get_response(request)
 
     def _idle(self, request: HttpRequest) -> HttpResponse | None:
         now = int(time.time())
@@ -51,7 +52,7 @@ class SessionGuard:
                 return None  # the API answers 401 as for anyone without a session
             messages.info(request, "You were logged out because the page was not used for a "
                                    "while. Please log in again.")
-            return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
+            return redirect_to_login(request.get_full_path())
         if (request.path == reverse("session_remaining") and request.method == "GET"
                 and isinstance(last, int)):
             return None  # asking how long is left does not itself count as activity
