@@ -6,8 +6,7 @@ readable to check a code, so it is the one secret here not stored as a hash.
 
 from __future__ import annotations
 
-import hashlib
-
+from django.contrib.auth.hashers import check_password, make_password
 from django.db import models, transaction
 from django.utils.timezone import now
 from django_otp.models import Device, ThrottlingMixin
@@ -27,11 +26,15 @@ class Throttle(models.Model):
         indexes = [models.Index(fields=["window"], name="throttle_window")]
 
 
-def code_digest(code: str) -> str:
-    """A recovery code's SHA-256, spaces and dashes and case ignored. Codes are random
-    (50 bits), so a plain hash is enough: there is no dictionary to try."""
-    plain = "".join(c for c in code.upper() if c.isalnum())
-    return hashlib.sha256(plain.encode("ascii", "ignore")).hexdigest()
+def plain_code(code: str) -> str:
+    """A recovery code as typed, with spaces, dashes and case ignored."""
+    return "".join(c for c in code.upper() if c.isalnum())
+
+
+def code_hash(code: str) -> str:
+    """Codes carry 50 random bits, under ASVS 5.0 V6.5.2's 112: so they are kept as salted
+    password hashes (the project's first hasher, Argon2), not a plain SHA-256."""
+    return make_password(plain_code(code))
 
 
 class RecoveryCodeDevice(ThrottlingMixin, Device):
@@ -44,9 +47,15 @@ class RecoveryCodeDevice(ThrottlingMixin, Device):
         allowed, _ = self.verify_is_allowed()
         if not allowed:
             return False
+        typed = plain_code(str(token))
+        used = 0
         with transaction.atomic():
-            used = self.codes.filter(code_hash=code_digest(str(token)),  # type: ignore[attr-defined]
-                                     used_at__isnull=True).update(used_at=now())
+            for code in self.codes.filter(used_at__isnull=True):  # type: ignore[attr-defined]
+                if typed and check_password(typed, code.code_hash):
+                    # Claimed by an UPDATE that only one of two racing requests can win.
+                    used = RecoveryCode.objects.filter(pk=code.pk, used_at__isnull=True).update(
+                        used_at=now())
+                    break
         if used:
             self.throttle_reset()
         else:
@@ -59,5 +68,5 @@ class RecoveryCodeDevice(ThrottlingMixin, Device):
 
 class RecoveryCode(models.Model):
     device = models.ForeignKey(RecoveryCodeDevice, models.CASCADE, related_name="codes")
-    code_hash = models.CharField(max_length=64)
+    code_hash = models.CharField(max_length=255)
     used_at = models.DateTimeField(null=True, blank=True)

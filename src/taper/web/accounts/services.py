@@ -8,7 +8,7 @@ import secrets
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from taper.web.accounts.models import RecoveryCode, RecoveryCodeDevice, code_digest
+from taper.web.accounts.models import RecoveryCode, RecoveryCodeDevice, code_hash
 from taper.web.accounts.policy import mfa_required
 from taper.web.clinic.engine import ServiceError
 from taper.web.clinic.models import User
@@ -53,7 +53,7 @@ def new_recovery_codes(*, user: User) -> list[str]:
     device.codes.all().delete()  # type: ignore[attr-defined]
     plain = ["".join(secrets.choice(ALPHABET) for _ in range(10)) for _ in range(CODES)]
     RecoveryCode.objects.bulk_create(
-        RecoveryCode(device=device, code_hash=code_digest(c)) for c in plain)
+        RecoveryCode(device=device, code_hash=code_hash(c)) for c in plain)
     return [f"{c[:5]}-{c[5:]}" for c in plain]
 
 
