@@ -88,3 +88,14 @@ def test_a_password_change_needs_the_old_one(cast: Cast, client: Client) -> None
 
 def test_the_login_page_links_to_the_reset(db: None, client: Client) -> None:
     assert reverse("password_reset") in client.get(reverse("login")).content.decode()
+
+
+@pytest.mark.hazard("HZ-142")
+def test_a_password_change_ends_the_other_sessions(cast: Cast) -> None:
+    here, elsewhere = Client(), Client()
+    here.force_login(cast.patient.user)
+    elsewhere.force_login(cast.patient.user)
+    here.post(reverse("password_change"), {"old_password": factories.PASSWORD,
+                                           "new_password1": NEW, "new_password2": NEW})
+    assert here.get("/today/").status_code == 200
+    assert elsewhere.get("/today/")["Location"].startswith("/login/")
