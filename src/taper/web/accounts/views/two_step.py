@@ -46,6 +46,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     if mfa_enrolled(user) and not user.is_verified():  # type: ignore[arg-type, union-attr]
         return redirect("two_step_verify")  # a second device only after the first one
     form = CodeForm(request.POST or None)
+    form.fields["code"].help_text = "The 6 digits your authenticator app shows for Taper."
     device = TOTPDevice.objects.filter(pk=request.session.get(SETUP_DEVICE), user=user,
                                        confirmed=False).first()
     if request.method == "POST" and form.is_valid() and device is not None:
