@@ -64,3 +64,12 @@ def remove_second_factor(*, user: User) -> None:
         raise ServiceError("", "a clinician or administrator must keep a second factor")
     TOTPDevice.objects.filter(user=user).delete()
     RecoveryCodeDevice.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def reset_second_factor(*, user: User) -> int:
+    """An administrator's reset after a lost phone (`taper resetmfa`); returns devices removed."""
+    removed = TOTPDevice.objects.filter(user=user).delete()[1].get("otp_totp.TOTPDevice", 0)
+    removed += RecoveryCodeDevice.objects.filter(user=user).delete()[1].get(
+        "accounts.RecoveryCodeDevice", 0)
+    return int(removed)
