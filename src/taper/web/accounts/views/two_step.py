@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from taper.web.accounts import services
 from taper.web.accounts.forms import CodeForm
+from taper.web.accounts.models import RecoveryCodeDevice
 from taper.web.accounts.policy import mfa_enrolled, mfa_required
 from taper.web.clinic.engine import ServiceError
 
@@ -89,7 +90,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         device = match_token(request.user, code)
         if device is not None:
             otp_login(request, device)
-            if device.__class__.__name__ == "RecoveryCodeDevice":
+            if isinstance(device, RecoveryCodeDevice):
                 left = device.remaining()
                 messages.warning(request, f"You used a recovery code; {left} left. If your phone "
                                           "is lost, set up your app again on your account page.")
