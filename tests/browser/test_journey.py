@@ -9,11 +9,14 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from taper.web.accounts.policy import mfa_enrolled, mfa_required
 from taper.web.clinic.engine import local_today
-from taper.web.clinic.models import Patient
+from taper.web.clinic.models import Patient, User
 from tests.browser.conftest import Pages
 from tests.web import factories
+from tests.web.accounts.steps import code_for
 
 pytestmark = pytest.mark.browser
 
@@ -21,10 +24,30 @@ ZONE = "America/New_York"
 
 
 def log_in(window: Pages, email: str) -> None:
+    """Password, then (for clinicians and administrators) the code from their app."""
+    device = app_of(email)
     window.go("/login/")
     window.page.fill("#id_username", email)
     window.page.fill("#id_password", factories.PASSWORD)
     window.page.click("#login-submit")
+    if device is not None:
+        window.page.wait_for_selector("#verify-code")
+        window.page.fill("#id_code", code_for(device))
+        window.page.click("#verify-code")
+
+
+def app_of(email: str) -> TOTPDevice | None:
+    """The user's authenticator (one is set up for staff who have none, as at first login).
+    A test may log in several times within one 30-second code: each login is given a code
+    not used before (django-otp refuses a code twice)."""
+    user = User.objects.get(email=email)
+    if not (mfa_required(user) or mfa_enrolled(user)):
+        return None
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    return device
 
 
 def add_patient(window: Pages) -> str:

@@ -197,7 +197,7 @@ def test_login_failed_login_and_logout_are_rows(cast: Cast, client: Client) -> N
 @pytest.mark.parametrize(("behind_proxy", "expected"), [(False, "127.0.0.1"), (True, "198.51.100.7")])
 def test_the_address_is_the_proxys_view_only_behind_a_proxy(
         cast: Cast, client: Client, settings: object, behind_proxy: bool, expected: str) -> None:
-    settings.BEHIND_PROXY = behind_proxy  # type: ignore[attr-defined]
+    settings.TRUSTED_PROXIES = ["127.0.0.1"] if behind_proxy else []  # type: ignore[attr-defined]
     client.force_login(cast.clinician)
     # The leftmost entry comes from the client and may be forged; the proxy appends the last.
     client.get("/patients/", HTTP_X_FORWARDED_FOR="10.0.0.1, 198.51.100.7")

@@ -17,7 +17,8 @@ def test_a_clinician_logs_in_with_their_email_in_any_case(cast: Cast, client: Cl
     page = client.post(reverse("login"), {"username": "DR.Reyes@example.org",
                                           "password": factories.PASSWORD})
     assert page.status_code == 302
-    assert client.get(page["Location"], follow=True).request["PATH_INFO"] == "/desk/"
+    # The password step passed; the second step (set up at first login) comes next.
+    assert client.get(page["Location"], follow=True).request["PATH_INFO"] == "/account/two-step/setup/"
 
 
 @pytest.mark.hazard("HZ-085")
@@ -70,7 +71,8 @@ def test_every_page_sends_a_content_security_policy_without_inline_script(cast: 
     policy = page["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     html = page.content.decode()
-    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/taper/preview.js" defer>']
+    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/accounts/idle.js" defer>',
+                                                  '<script src="/static/taper/preview.js" defer>']
     assert " style=" not in html and "<style" not in html
     assert page["X-Frame-Options"] == "DENY"
 

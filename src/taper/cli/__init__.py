@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "pk": ("taper.cli.pk", "model the blood level across a plan (not a measurement)"),
     "serve": ("taper.cli.web", "run the web application (applies migrations first)"),
     "adduser": ("taper.cli.web", "add a clinician, patient or administrator account"),
+    "resetmfa": ("taper.cli.mfa", "remove an account's second factor (a lost phone; check who asks)"),
     "token": ("taper.cli.token", "make a personal API token for an account (shown once)"),
     "sendalerts": ("taper.cli.alerts", "raise and e-mail clinicians their alerts, each once (cron)"),
     "backup": ("taper.cli.ops", "copy the database to a file while the server runs"),

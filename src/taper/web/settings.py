@@ -59,10 +59,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "ninja",  # the API docs page then uses its vendored Swagger UI files, not a CDN
     "taper.web.clinic",
     "taper.web.ops",
     "taper.web.records",  # a patient's whole record; retention and legal hold
+    "taper.web.accounts",
 ]
 
 MIDDLEWARE = [
@@ -76,8 +79,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
     "taper.web.clinic.audit.middleware.AuditMiddleware",  # needs request.user; sees 403/404s
     "django.contrib.messages.middleware.MessageMiddleware",
+    "taper.web.accounts.middleware.SessionGuard",  # idle logoff, then the second factor
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
@@ -97,6 +102,7 @@ TEMPLATES = [{
         "django.contrib.auth.context_processors.auth",
         "django.contrib.messages.context_processors.messages",
         "taper.web.clinic.context.site",
+        "taper.web.accounts.context.session",
     ]},
 }]
 
@@ -155,6 +161,32 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "clinic/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# One account however its address is typed (ALICE@x is alice@x), and the client's own
+# address, read from a proxy's header only when a trusted proxy sent the request.
+AXES_USERNAME_CALLABLE = "taper.web.accounts.client.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "taper.web.accounts.client.client_ip"
+# Addresses or networks of the reverse proxies in front (e.g. "10.0.0.5, 10.1.0.0/16");
+# only a request from one of them has its client-address header believed.
+TRUSTED_PROXIES = envlist("TAPER_TRUSTED_PROXIES", [])
+CLIENT_IP_HEADER = "HTTP_" + (os.environ.get("TAPER_CLIENT_IP_HEADER") or "X-Forwarded-For"
+                              ).strip().upper().replace("-", "_")
+# Requests per window (seconds) before a 429, counted in the database (accounts.throttle).
+# Policy, not a clinical fact: generous for a person, tight for a script.
+THROTTLES = {
+    "register": (10, 3600),  # self-registration attempts per client address
+    "reset": (10, 3600),  # password-reset requests per client address
+    "reset_address": (3, 3600),  # reset e-mails per address (beyond: no e-mail, same page)
+    "token": (20, 600),  # invalid invitation or calendar-feed tokens per client address
+}
+# The second factor (TOTP, django-otp): "required" for clinicians and administrators (the
+# default in production), or "optional" (demo and debug). Patients may always opt in.
+MFA = envchoice("TAPER_MFA", ("required", "optional"), "required" if PRODUCTION else "optional")
+OTP_TOTP_ISSUER = "Taper"
+# Logoff after inactivity, enforced on the server; a page warns a little before.
+IDLE_MINUTES = envint("TAPER_IDLE_MINUTES", 30, low=1)  # clinicians and administrators
+PATIENT_IDLE_MINUTES = envint("TAPER_PATIENT_IDLE_MINUTES", 30, low=1)
+IDLE_WARNING_SECONDS = 120
+PASSWORD_RESET_TIMEOUT = envint("TAPER_PASSWORD_RESET_MINUTES", 60, low=5) * 60
 
 SESSION_COOKIE_AGE = envint("TAPER_SESSION_HOURS", 12, low=1) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("taper.web.clinic.urls")),
     path("", include("taper.web.records.urls")),
+    path("", include("taper.web.accounts.urls")),
 ]
 
 # /static/ is WhiteNoise's (settings.MIDDLEWARE), or the proxy's with TAPER_SERVE_STATIC=0.

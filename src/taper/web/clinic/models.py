@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.timezone import now
 
 
@@ -45,6 +46,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["role"]
+
+    class Meta:
+        # One account per address in any case (issue 16: a lockout of alice@x must hold for
+        # ALICE@x); addresses are stored in lower case (migration 0007_ident_email_lowercase).
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_any_case")]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
 
     @property
     def is_staff(self) -> bool:

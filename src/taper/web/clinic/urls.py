@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from taper.web.accounts.forms import LoginForm
 from taper.web.clinic.views import (
     account,
     accounts,
@@ -20,6 +21,7 @@ urlpatterns = [
     path("", auth.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(template_name="clinic/login.html",
+                                                authentication_form=LoginForm,
                                                 redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("invitation/<str:token>/", auth.accept_invitation, name="accept_invitation"),

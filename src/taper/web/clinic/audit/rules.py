@@ -73,6 +73,19 @@ RULES: dict[str, Rule] = {
     # A patient's whole record and legal hold (taper.web.records).
     "record_download": Rule("patient", get=EXPORT),
     "legal_hold": Rule("patient", post=ATTEMPT),
+    # Identity (taper.web.accounts): the second factor, passwords, the session's time left.
+    # The reset link's token is in its path: no row for it (a refusal there is a page, not a 4xx).
+    "two_step_setup": Rule("account", post=ATTEMPT),
+    "two_step_verify": Rule("account", post=ATTEMPT),
+    "two_step_codes": Rule("account", post=ATTEMPT),
+    "two_step_remove": Rule("account", post=ATTEMPT),
+    "session_remaining": Rule(silent=True),
+    "password_change": Rule("account", post=ATTEMPT),
+    "password_change_done": Rule(),
+    "password_reset": Rule("password_reset", post=ATTEMPT),
+    "password_reset_done": Rule(),
+    "password_reset_confirm": Rule(silent=True),
+    "password_reset_complete": Rule(),
     # The JSON API (namespace "api").
     "api:api-root": Rule(silent=True),
     "api:openapi-json": Rule(),

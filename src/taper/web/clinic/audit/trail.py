@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
-from django.conf import settings
 from django.http import HttpRequest
 
 from taper.web.clinic.audit import chain
@@ -51,16 +50,10 @@ _ORIGIN: ContextVar[Origin | None] = ContextVar("taper_audit_origin", default=No
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """REMOTE_ADDR; behind a proxy (TAPER_BEHIND_PROXY) the address the proxy itself saw.
+    """The client's address: a proxy's header only from a trusted proxy (accounts.client)."""
+    from taper.web.accounts.client import client_ip as trusted_client_ip
 
-    The rightmost X-Forwarded-For entry is the one our proxy appended; entries to its left
-    come from the client and may be forged.
-    """
-    if settings.BEHIND_PROXY:
-        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        if forwarded and forwarded[-1]:
-            return forwarded[-1]
-    return request.META.get("REMOTE_ADDR") or None
+    return trusted_client_ip(request)
 
 
 def origin_of(request: HttpRequest) -> Origin:

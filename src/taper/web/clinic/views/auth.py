@@ -8,6 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from taper.web.accounts import throttle
+from taper.web.accounts.views.password import throttled
 from taper.web.clinic import services
 from taper.web.clinic.forms.people import PasswordForm, RegisterForm
 from taper.web.clinic.models import Role
@@ -26,8 +28,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    if throttle.blocked("token", throttle.client(request)):
+        return throttled(request)  # guessing tokens: refused before any lookup
     invitation = services.find_invitation(token)
     if invitation is None:
+        throttle.hit("token", throttle.client(request))
         return render(request, "clinic/invitation_invalid.html", status=404)
     form = PasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -45,6 +50,8 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 def register(request: HttpRequest) -> HttpResponse:
     if not settings.SELF_REGISTRATION:
         raise Http404
+    if request.method == "POST" and not throttle.hit("register", throttle.client(request)):
+        return throttled(request)
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

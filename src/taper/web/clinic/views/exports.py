@@ -12,6 +12,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST, require_safe
 
 from taper.exports import FORMATS
+from taper.web.accounts import throttle
 from taper.web.clinic import exports, services
 from taper.web.clinic.context import absolute_url
 from taper.web.clinic.models import Patient, Role, User
@@ -87,8 +88,12 @@ def feed_revoke(request: HttpRequest, patient_id: int) -> HttpResponse:
 @require_safe
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The feed: no login (the URL is the key); 404 for an unknown or revoked token."""
+    if throttle.blocked("token", throttle.client(request)):
+        return HttpResponse("Too many tries with unknown links; wait ten minutes.\n", status=429,
+                            content_type="text/plain; charset=utf-8", headers={"Retry-After": "600"})
     found = services.find_calendar_feed(token)
     if found is None:
+        throttle.hit("token", throttle.client(request))
         raise Http404
     request.audit_record = ("patient", found.patient_id, found.patient_id)  # type: ignore[attr-defined]
     response = HttpResponse(exports.feed(found.patient), content_type=FORMATS["ics"].media_type)
