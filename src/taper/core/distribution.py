@@ -40,12 +40,63 @@ def distribute(
     if target.denominator != 1:
         raise ValueError(f"{total} mg is not on the products' grid")
     grains = int(target)
+    spread = None
     for width in (3, 6, 12):
         candidates = _near(sets.per_dose, Fraction(grains, k), width, grains)
-        best = _best_spread(candidates, grains, reduce_order, previous, falling, sets)
-        if best is not None:
-            return best
-    return _greedy(grains, reduce_order, sets)
+        spread = _best_spread(candidates, grains, reduce_order, previous, falling, sets)
+        if spread is not None:
+            break
+    if spread is None:
+        spread = _greedy(grains, reduce_order, sets)
+    if falling and previous is not None and any(
+            v > previous.get(t, Fraction(0)) for t, v in spread.items()):
+        # The even spreads near the mean all raise a dose time (or bring a dropped one back,
+        # e.g. when 0 is far from the mean): search every spread under the previous amounts.
+        capped = _capped(grains, reduce_order, sets, previous)
+        if capped is not None:
+            return capped
+    return spread
+
+
+def _capped(
+    grains: int, order: Sequence[time], sets: AmountSets, previous: Mapping[time, Fraction]
+) -> Allocation | None:
+    """The most even spread in which no dose time takes more than before, if one exists.
+
+    Dose time by dose time in the reduce order, the makeable amount nearest its share of an
+    even "water level" under the caps, keeping the rest reachable by the dose times left
+    (bit sets of reachable sums); ties to the smaller amount, so the first is cut first.
+    """
+    caps = [_floor_or_ceil(previous.get(t, Fraction(0)) / sets.grain, True) for t in order]
+    allowed = [sets.per_dose & ((1 << (max(c, -1) + 1)) - 1) for c in caps]
+    mask = (1 << (sets.size + 1)) - 1
+    reach = [0] * len(order) + [1]
+    for i in range(len(order) - 1, -1, -1):
+        reach[i] = _sum_sets(reach[i + 1], allowed[i], sets.size) & mask
+    if grains > sets.size or not reach[0] >> grains & 1:
+        return None
+    values = []
+    remaining = grains
+    for i in range(len(order)):
+        share = min(Fraction(caps[i]), _level(remaining, caps[i:]))
+        fits = [c for c in range(min(caps[i], remaining) + 1)
+                if allowed[i] >> c & 1 and reach[i + 1] >> (remaining - c) & 1]
+        choice = min(fits, key=lambda c: (abs(c - share), c))
+        values.append(choice)
+        remaining -= choice
+    return {t: sets.mg(v) for t, v in zip(order, values, strict=True)}
+
+
+def _level(total: int, caps: Sequence[int]) -> Fraction:
+    """The even share L with sum(min(cap, L)) == total (water filling under the caps)."""
+    left = Fraction(total)
+    ordered = sorted(caps)
+    for n, cap in enumerate(ordered):
+        share = left / (len(ordered) - n)
+        if cap >= share:
+            return share
+        left -= cap
+    return Fraction(ordered[-1]) if ordered else Fraction(0)
 
 
 def _near(bits: int, mean: Fraction, width: int, top: int) -> list[int]:
