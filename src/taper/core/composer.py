@@ -145,6 +145,32 @@ def _piece(product: Product, k: int) -> Piece:
     return Piece(product.id, ml, ml * product.mg_per_ml)
 
 
+@lru_cache(maxsize=256)
+def _table(
+    products: tuple[Product, ...], how: CostName
+) -> tuple[Fraction, list[_OnGrid], list[int], list[int]]:
+    """What the search needs of the products, built once per product set, not per dose."""
+    grain = fraction_gcd([granule(p) for p in products])
+    # Under fewest_items solids first, liquids last; under tablets_first the reverse (the
+    # volume, its first criterion, is then known early). The cost still uses each product's
+    # listed index. The last product is settled in one step: only the exact remainder fits.
+    liquid_last = how == "fewest_items"
+    order = [_on_grid(i, products[i], grain) for i in sorted(
+        range(len(products)), key=lambda i: isinstance(products[i], Liquid) == liquid_last)]
+    # suffix[j]: every amount the products from order[j] on can make is a multiple of it. A
+    # remainder that is not cannot be finished, which prunes most of the search at once.
+    suffix = [0] * (len(order) + 1)
+    for j in range(len(order) - 1, -1, -1):
+        suffix[j] = gcd(order[j].size, suffix[j + 1])
+    # Volume in whole "drops" (the gcd of the measuring steps), so the search adds integers:
+    # what one step of each product adds (0 for a solid, and for all under fewest_items).
+    liquids = [p.measure_step_ml for p in products if isinstance(p, Liquid)]
+    drop = fraction_gcd(liquids) if liquids else Fraction(1)
+    step_ml = [int(p.measure_step_ml / drop) if isinstance(p, Liquid) and how == "tablets_first"
+               else 0 for p in products]
+    return grain, order, suffix, step_ml
+
+
 @lru_cache(maxsize=65536)
 def _compose(
     amount: Fraction, products: tuple[Product, ...], previous: frozenset[str],
@@ -154,27 +180,16 @@ def _compose(
         return Composition(())
     if amount < 0 or not products:
         return None
-    grain = fraction_gcd([granule(p) for p in products])
-    if (amount / grain).denominator != 1:
+    grain, order, suffix, step_ml = _table(products, how)
+    grains = amount / grain
+    if grains.denominator != 1:
         return None
-    # Solids first, liquids last (the cost still uses each product's listed index), so the
-    # last product can be settled in one step: only the exact remainder can finish a dose.
-    order = [_on_grid(i, products[i], grain) for i in
-             sorted(range(len(products)), key=lambda i: isinstance(products[i], Liquid))]
-    # suffix[j]: every amount the products from order[j] on can make is a multiple of it. A
-    # remainder that is not cannot be finished, which prunes most of the search at once.
-    suffix = [0] * (len(order) + 1)
-    for j in range(len(order) - 1, -1, -1):
-        suffix[j] = gcd(order[j].size, suffix[j + 1])
     switch = [1 if previous and p.id not in previous else 0 for p in products]
-    # mL one step of each product adds (0 for a solid, and for every product under fewest_items)
-    step_ml = [p.measure_step_ml if isinstance(p, Liquid) and how == "tablets_first"
-               else Fraction(0) for p in products]
     best: list[tuple[int, int]] | None = None
-    best_cost: tuple[Fraction, int, int, int, int, tuple[tuple[int, int], ...]] | None = None
+    best_cost: tuple[int, int, int, int, int, tuple[tuple[int, int], ...]] | None = None
     chosen: list[tuple[int, int, int, int]] = []  # (index, k, things, split)
 
-    def search(j: int, remaining: int, things: int, volume: Fraction) -> None:
+    def search(j: int, remaining: int, things: int, volume: int) -> None:
         nonlocal best, best_cost
         if remaining == 0:
             c = (volume, things, len(chosen), sum(switch[i] for i, _, _, _ in chosen),
@@ -190,23 +205,32 @@ def _compose(
             return
         g = order[j]
         top = remaining // g.size if g.highest is None else min(remaining // g.size, g.highest)
+        # Under tablets_first the liquids come first, smallest measure first: the first dose
+        # the tablets can finish has the least volume, and every larger measure is cut off.
+        ascending = step_ml[g.index] > 0
         if j == len(order) - 1:
             exact = remaining // g.size
             counts = range(exact, exact - 1, -1) if (
                 remaining % g.size == 0 and g.lowest <= exact <= top) else range(0)
+        elif ascending:
+            search(j + 1, remaining, things, volume)
+            counts = range(g.lowest, top + 1)
         else:
             counts = range(top, g.lowest - 1, -1)
         for k in counts:
             t, split = g.things_and_split(k)
             v = volume + k * step_ml[g.index]
             if best_cost is not None and (v, things + t) > best_cost[:2]:
+                if ascending and v > best_cost[0]:
+                    break  # the volume only grows from here
                 continue
             chosen.append((g.index, k, t, split))
             search(j + 1, remaining - k * g.size, things + t, v)
             chosen.pop()
-        search(j + 1, remaining, things, volume)
+        if not ascending:
+            search(j + 1, remaining, things, volume)
 
-    search(0, int(amount / grain), 0, Fraction(0))
+    search(0, int(grains), 0, 0)
     if best is None:
         return None
     return Composition(tuple(_piece(products[i], k) for i, k in sorted(best)))

@@ -135,17 +135,23 @@ def _best_spread(
     before = None if not previous else [
         _floor_or_ceil(previous.get(t, Fraction(0)) / sets.grain, falling) for t in order]
     best: tuple[int, ...] | None = None
-    best_key: tuple[int, int, int] | None = None
-    for combo in combinations_with_replacement(candidates, len(order)):
-        if sum(combo) != grains:
+    best_key: tuple[int, int, int, tuple[int, ...]] | None = None
+    present = set(candidates)
+    # All but the last amount are chosen; the last is what remains, if it is a candidate and
+    # keeps the tuple sorted. Ties go to the lexicographically first tuple, as they did when
+    # every combination was listed in order.
+    for head in combinations_with_replacement(candidates, len(order) - 1):
+        last = grains - sum(head)
+        if last not in present or (head and last < head[-1]):
             continue
+        combo = (*head, last)
         if before is None:
             reversals = 0
         elif falling:
             reversals = sum(1 for v, b in zip(combo, before, strict=True) if v > b)
         else:
             reversals = sum(1 for v, b in zip(combo, before, strict=True) if v < b)
-        key = (reversals, combo[-1] - combo[0], sum(v * v for v in combo))
+        key = (reversals, combo[-1] - combo[0], sum(v * v for v in combo), combo)
         if best_key is None or key < best_key:
             best, best_key = combo, key
     return None if best is None else _assign(best, order, sets)

@@ -58,6 +58,8 @@ class _State:
     day: date
     steps: list[TaperStep] = field(default_factory=list)
     warnings: list[PlanWarning] = field(default_factory=list)
+    compositions: dict[tuple[Fraction, frozenset[str]], Composition | None] = field(
+        default_factory=dict)
 
 
 def make_plan(request: PlanRequest) -> Plan:
@@ -354,8 +356,11 @@ def _add_step(
         amount = allocation[t]
         if amount == 0:
             continue
-        composition = compose(amount, request.products, state.used.get(t, frozenset()),
-                              request.composition)
+        used = state.used.get(t, frozenset())
+        composition = state.compositions.get((amount, used))
+        if composition is None:  # memoised per plan: no hashing of the products per dose
+            composition = compose(amount, request.products, used, request.composition)
+            state.compositions[(amount, used)] = composition
         assert composition is not None and composition.mg == amount
         doses.append(ScheduledDose(t, amount, composition))
         state.used[t] = composition.product_ids
