@@ -67,7 +67,7 @@ def _capped(
     even "water level" under the caps, keeping the rest reachable by the dose times left
     (bit sets of reachable sums); ties to the smaller amount, so the first is cut first.
     """
-    caps = [_floor_or_ceil(previous.get(t, Fraction(0)) / sets.grain, True) for t in order]
+    caps = [_in_grains(previous.get(t, _ZERO), sets.grain, True) for t in order]
     allowed = [sets.per_dose & ((1 << (max(c, -1) + 1)) - 1) for c in caps]
     mask = (1 << (sets.size + 1)) - 1
     reach = [0] * len(order) + [1]
@@ -133,7 +133,7 @@ def _best_spread(
     # Previous amounts in whole grains; one off the grid (a regimen the products cannot make)
     # is rounded so that the integer comparison below gives the same answer.
     before = None if not previous else [
-        _floor_or_ceil(previous.get(t, Fraction(0)) / sets.grain, falling) for t in order]
+        _in_grains(previous.get(t, _ZERO), sets.grain, falling) for t in order]
     best: tuple[int, ...] | None = None
     best_key: tuple[int, int, int, tuple[int, ...]] | None = None
     present = set(candidates)
@@ -157,9 +157,13 @@ def _best_spread(
     return None if best is None else _assign(best, order, sets)
 
 
-def _floor_or_ceil(value: Fraction, floor: bool) -> int:
-    # v > x  <=>  v > floor(x), and v < x  <=>  v < ceil(x), for an integer v.
-    return value.numerator // value.denominator if floor else -(-value.numerator // value.denominator)
+_ZERO = Fraction(0)
+
+
+def _in_grains(value: Fraction, grain: Fraction, floor: bool) -> int:
+    """floor (or ceil) of value / grain in integers: no Fraction built per dose time."""
+    num, den = value.numerator * grain.denominator, value.denominator * grain.numerator
+    return num // den if floor else -(-num // den)
 
 
 def _greedy(grains: int, order: Sequence[time], sets: AmountSets) -> Allocation:

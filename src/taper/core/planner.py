@@ -58,8 +58,9 @@ class _State:
     day: date
     steps: list[TaperStep] = field(default_factory=list)
     warnings: list[PlanWarning] = field(default_factory=list)
-    compositions: dict[tuple[Fraction, frozenset[str]], Composition | None] = field(
+    compositions: dict[tuple[Fraction, frozenset[str]], Composition] = field(
         default_factory=dict)
+    product_ids: dict[Composition, frozenset[str]] = field(default_factory=dict)
 
 
 def make_plan(request: PlanRequest) -> Plan:
@@ -360,10 +361,11 @@ def _add_step(
         composition = state.compositions.get((amount, used))
         if composition is None:  # memoised per plan: no hashing of the products per dose
             composition = compose(amount, request.products, used, request.composition)
+            assert composition is not None and composition.mg == amount  # checked once
             state.compositions[(amount, used)] = composition
-        assert composition is not None and composition.mg == amount
+            state.product_ids[composition] = composition.product_ids
         doses.append(ScheduledDose(t, amount, composition))
-        state.used[t] = composition.product_ids
+        state.used[t] = state.product_ids[composition]
     end = state.day + timedelta(days=days - 1)
     state.steps.append(TaperStep(
         index=number, start_date=state.day, end_date=end, daily_mg=total,

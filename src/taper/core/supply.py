@@ -30,12 +30,16 @@ def supply_for(
         days = (hi - lo).days + 1
         if days <= 0:
             continue
+        per_day: dict[str, Fraction] = {}
         for dose in step.doses:
             for piece in dose.composition.pieces:
                 pid = piece.product_id
-                units[pid] = units.get(pid, Fraction(0)) + piece.units * days
-                first[pid] = min(first.get(pid, lo), lo)
-                last[pid] = max(last.get(pid, hi), hi)
+                per_day[pid] = per_day[pid] + piece.units if pid in per_day else piece.units
+        for pid, amount in per_day.items():
+            units[pid] = units[pid] + amount * days if pid in units else amount * days
+            if pid not in first:
+                first[pid] = lo  # steps come in date order
+            last[pid] = hi
     lines = []
     for product in products:
         if product.id not in units:
