@@ -176,11 +176,40 @@ def _compose(
     amount: Fraction, products: tuple[Product, ...], previous: frozenset[str],
     how: CostName = "tablets_first",
 ) -> Composition | None:
+    if not products:
+        return None
+    return _search(amount, products, previous, _table(products, how))
+
+
+class Composer:
+    """The composer for one product set and cost, memoised per (dose, previous products).
+
+    A planner makes one per plan: the product tables are built once and the products are
+    not hashed again for every dose (hashing exact Fractions is most of a small search).
+    """
+
+    def __init__(self, products: Sequence[Product], how: CostName = "tablets_first") -> None:
+        self.products = tuple(products)
+        self.table = _table(self.products, how) if self.products else None
+        self.memo: dict[tuple[Fraction, frozenset[str]], Composition | None] = {}
+
+    def __call__(self, amount: Fraction, previous: frozenset[str] = frozenset()) -> Composition | None:
+        key = (amount, previous)
+        if key not in self.memo:
+            self.memo[key] = None if self.table is None else _search(
+                amount, self.products, previous, self.table)
+        return self.memo[key]
+
+
+def _search(
+    amount: Fraction, products: tuple[Product, ...], previous: frozenset[str],
+    table: tuple[Fraction, list[_OnGrid], list[int], list[int]],
+) -> Composition | None:
     if amount == 0:
         return Composition(())
-    if amount < 0 or not products:
+    if amount < 0:
         return None
-    grain, order, suffix, step_ml = _table(products, how)
+    grain, order, suffix, step_ml = table
     grains = amount / grain
     if grains.denominator != 1:
         return None

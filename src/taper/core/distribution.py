@@ -134,6 +134,14 @@ def _best_spread(
     # is rounded so that the integer comparison below gives the same answer.
     before = None if not previous else [
         _in_grains(previous.get(t, _ZERO), sets.grain, falling) for t in order]
+    # The most even spread (amounts q and q + 1) is the unique least sum of squares; when it
+    # can be made and reverses nothing, no other combination can beat it: skip the search.
+    q, r = divmod(grains, len(order))
+    if sets.per_dose >> q & 1 and (r == 0 or sets.per_dose >> (q + 1) & 1):
+        even = (q,) * (len(order) - r) + (q + 1,) * r
+        if before is None or all(
+                (v <= b) if falling else (v >= b) for v, b in zip(even, before, strict=True)):
+            return _assign(even, order, sets)
     best: tuple[int, ...] | None = None
     best_key: tuple[int, int, int, tuple[int, ...]] | None = None
     present = set(candidates)

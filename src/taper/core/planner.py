@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from taper.core.amount_sets import AmountSets, amount_sets
 from taper.core.amounts import decimal_str
-from taper.core.composer import compose
+from taper.core.composer import Composer
 from taper.core.distribution import default_reduce_order, distribute
 from taper.core.knowledge import Fact
 from taper.core.pace import (
@@ -58,9 +58,9 @@ class _State:
     day: date
     steps: list[TaperStep] = field(default_factory=list)
     warnings: list[PlanWarning] = field(default_factory=list)
-    compositions: dict[tuple[Fraction, frozenset[str]], Composition] = field(
+    composer: Composer = field(default_factory=lambda: Composer(()))
+    compositions: dict[tuple[Fraction, frozenset[str]], tuple[Composition, frozenset[str]]] = field(
         default_factory=dict)
-    product_ids: dict[Composition, frozenset[str]] = field(default_factory=dict)
 
 
 def make_plan(request: PlanRequest) -> Plan:
@@ -83,10 +83,11 @@ def make_plan(request: PlanRequest) -> Plan:
         allocation={d.time: d.mg for d in regimen.doses},
         used={},
         day=regimen.start_date,
+        composer=Composer(request.products, request.composition),
     )
     baseline = []
     for dose in regimen.doses:
-        composition = compose(dose.mg, request.products, how=request.composition) or Composition(())
+        composition = state.composer(dose.mg) or Composition(())
         baseline.append(ScheduledDose(dose.time, dose.mg, composition))
         state.used[dose.time] = composition.product_ids
     state.warnings.extend(_opening_warnings(request, ceiling))
@@ -358,14 +359,13 @@ def _add_step(
         if amount == 0:
             continue
         used = state.used.get(t, frozenset())
-        composition = state.compositions.get((amount, used))
-        if composition is None:  # memoised per plan: no hashing of the products per dose
-            composition = compose(amount, request.products, used, request.composition)
-            assert composition is not None and composition.mg == amount  # checked once
-            state.compositions[(amount, used)] = composition
-            state.product_ids[composition] = composition.product_ids
-        doses.append(ScheduledDose(t, amount, composition))
-        state.used[t] = state.product_ids[composition]
+        made = state.compositions.get((amount, used))
+        if made is None:  # memoised per plan, checked once
+            composition = state.composer(amount, used)
+            assert composition is not None and composition.mg == amount
+            made = state.compositions[(amount, used)] = (composition, composition.product_ids)
+        doses.append(ScheduledDose(t, amount, made[0]))
+        state.used[t] = made[1]
     end = state.day + timedelta(days=days - 1)
     state.steps.append(TaperStep(
         index=number, start_date=state.day, end_date=end, daily_mg=total,
