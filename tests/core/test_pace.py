@@ -178,3 +178,14 @@ def test_the_dose_in_force_before_the_plan_is_the_regimens_exactly() -> None:
     assert p.stop_date is not None and daily_mg_on(p, p.stop_date) == 0
     held = plan(TID, (TAB20Q,), StepsStrategy((F(50), F(40)), 7))
     assert daily_mg_on(held, held.steps[-1].end_date + timedelta(days=30)) == 40
+
+
+@pytest.mark.hazard("HZ-008")
+def test_a_listed_dose_that_cannot_be_made_above_zero_holds_the_step_before_instead_of_stopping(
+) -> None:
+    p = plan({"08:00": 5, "20:00": 5}, (TAB5,), StepsStrategy((F(5), F(5, 2), F(1), F(0)), 7))
+    assert [(s.daily_mg, s.days) for s in p.steps] == [(5, 21)]
+    assert p.stop_date == date(2026, 12, 22)  # where the list says 0, not two weeks early
+    assert [(w.code, w.step) for w in p.warnings] == [("steps_merged", 1), ("steps_merged", 1)]
+    assert p.warnings[0].message.startswith("Step 1 lasts 7 days longer: the next listed dose, "
+                                            "2.5 mg a day, cannot be made")

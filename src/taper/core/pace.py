@@ -39,10 +39,15 @@ def realise_pace(target: Fraction, prev: Fraction, sets: AmountSets) -> Realised
 
 
 def realise_listed(target: Fraction, prev: Fraction, sets: AmountSets) -> Realised:
-    """A listed total: itself, the nearest makeable above it, the previous (merge), or below."""
+    """A listed total: itself, the nearest makeable above it, the previous (merge), or below.
+
+    A listed dose is never turned into a stop: when the only total below is 0, the step
+    before is held instead, and the plan stops where the list says 0 (slower, never faster).
+    """
     if target >= prev:
         return Realised(prev, "same")  # an earlier step was made lower than listed
-    return realise_pace(target, prev, sets)
+    found = realise_pace(target, prev, sets)
+    return Realised(prev, "same") if found.how == "none" else found
 
 
 def mg(value: Fraction) -> str:
@@ -69,7 +74,8 @@ def steps_merged(number: int, target: Fraction, prev: Fraction, days: int) -> Pl
     return PlanWarning(
         "steps_merged",
         f"Step {number} lasts {days} days longer: the next listed dose, {mg(target)} a day, "
-        f"cannot be made below this step's {mg(prev)} a day, so the two are one step.",
+        f"cannot be made, nor any dose between it and this step's {mg(prev)} a day, so the "
+        "two are one step.",
         step=number,
         details={"requested_mg": decimal_str(target), "made_mg": decimal_str(prev)},
     )
@@ -77,6 +83,7 @@ def steps_merged(number: int, target: Fraction, prev: Fraction, days: int) -> Pl
 
 def cut_larger(
     number: int | None, target: Fraction, prev: Fraction, made: Fraction, fix: Product | None,
+    listed: bool = False,
 ) -> PlanWarning:
     """The products force a cut beyond the pace; `number` None means the cut is the stop."""
     where = f"Step {number}" if number is not None else "The stop"
@@ -95,8 +102,8 @@ def cut_larger(
         details["about"] = "stop"
     return PlanWarning(
         "cut_larger_than_requested",
-        f"{where}: the pace asks for a cut of at most {mg(prev - target)} (to {mg(target)} a "
-        f"day), but these products cannot make a dose between that and {mg(prev)}, so {to} "
+        f"{where}: {'the list' if listed else 'the pace'} asks for a cut of at most "
+        f"{mg(prev - target)} (to {mg(target)} a day), but these products cannot make a dose between that and {mg(prev)}, so {to} "
         f"(a cut of {mg(prev - made)}); {remedy}",
         step=number,
         details=details,

@@ -18,6 +18,7 @@ from taper.core.composer import Composer
 from taper.core.distribution import default_reduce_order, distribute
 from taper.core.knowledge import Fact
 from taper.core.pace import (
+    Realised,
     cut_larger,
     dose_adjusted,
     mg,
@@ -221,15 +222,17 @@ def _taper(
             target = limit.mg
         found = (realise_listed if explicit else realise_pace)(target, prev, sets)
         days = _step_days(strategy, prev if found.how == "same" else (found.total or prev))
-        if found.how == "same" and state.steps:
-            _extend_last(state, days)
-            state.warnings.append(steps_merged(number - 1, target, prev, days))
-            continue
+        if found.how == "same":
+            if state.steps:
+                _extend_last(state, days)
+                state.warnings.append(steps_merged(number - 1, target, prev, days))
+                continue
+            found = Realised(None, "none")  # no step to hold yet
         realised = found.total
         if realised is None or realised <= 0:
             fix = product_making_cut(request, len(order), target, prev)
             if prev <= limit.mg:
-                state.warnings.append(cut_larger(None, target, prev, Fraction(0), fix))
+                state.warnings.append(cut_larger(None, target, prev, Fraction(0), fix, explicit))
                 return _stop(request, state)
             raise PlanError("products", (
                 f"these products cannot make any daily dose between 0 and {mg(prev)}, and a "
