@@ -103,8 +103,8 @@ def cut_larger(
     return PlanWarning(
         "cut_larger_than_requested",
         f"{where}: {'the list' if listed else 'the pace'} asks for a cut of at most "
-        f"{mg(prev - target)} (to {mg(target)} a day), but these products cannot make a dose between that and {mg(prev)}, so {to} "
-        f"(a cut of {mg(prev - made)}); {remedy}",
+        f"{mg(prev - target)} (to {mg(target)} a day), but these products cannot make a dose "
+        f"between that and {mg(prev)}, so {to} (a cut of {mg(prev - made)}); {remedy}",
         step=number,
         details=details,
     )
