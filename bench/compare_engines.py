@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,8 @@ for line in sys.stdin:
     try:
         plan = plan_to_json(make_plan(parse_plan_request(data)))
         out = {"steps": [[s["daily_mg"], [[d["time"], d["mg"], d["pieces"]] for d in s["doses"]]]
+                         for s in plan["steps"]],
+               "basis": [[s["previous_daily_mg"], s["target_daily_mg"], s["daily_mg"]]
                          for s in plan["steps"]],
                "stop": plan["stop_date"], "warnings": [[w["code"], w["step"]] for w in plan["warnings"]],
                "supply": plan["supply"]}
@@ -133,10 +136,51 @@ def main() -> None:
     steps_new = sum(len(b["steps"]) for b in new if "steps" in b)
     print(f"steps in all plans: {steps_old} before, {steps_new} now")
     rises = sum(1 for b in new if any(c == "dose_time_rises" for c, _ in b.get("warnings", [])))
-    print(f"plans now naming a forced rise (dose_time_rises): {rises}")
+    print(f"plans with a dose time that rises or returns from step 2 on: {_rising(old)} before "
+          f"(unexplained), {_rising(new)} now; plans naming a forced rise at any step "
+          f"(dose_time_rises: no split without it exists): {rises}")
+    over_old, over_new = _overcuts(requests, old), _overcuts(requests, new)
+    print(f"generated steps cutting more than the pace although a gentler total could be made: "
+          f"{over_old[0]} of {over_old[1]} before, {over_new[0]} of {over_new[1]} now")
     liquid_old = sum(_liquid_ml(a) for a in old)
     liquid_new = sum(_liquid_ml(b) for b in new)
     print(f"liquid in all supplies: {liquid_old:.0f} mL before, {liquid_new:.0f} mL now")
+
+
+def _overcuts(requests: list[dict[str, Any]], answers_: list[dict[str, Any]]) -> tuple[int, int]:
+    """Steps of percent/fixed tapers below their target while a total in [target, previous)
+    could be made (this tree's amount sets, the same for both engines' products)."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from decimal import Decimal
+
+    from taper.contract.request import parse_plan_request
+    from taper.core.amount_sets import amount_sets
+
+    over = total = 0
+    for request, answer in zip(requests, answers_, strict=True):
+        if request["strategy"]["kind"] == "steps" or "basis" not in answer:
+            continue
+        parsed = parse_plan_request(json.loads(json.dumps(request), parse_float=Decimal))
+        sets = amount_sets(parsed.products, len(parsed.regimen.doses), parsed.regimen.daily_mg)
+        for prev, target, made in answer["basis"]:
+            p, t, m = (Fraction(Decimal(x)) for x in (prev, target, made))
+            total += 1
+            if m < t and sets.lowest_day_total_from(t, p) is not None:
+                over += 1
+    return over, total
+
+
+def _rising(answers_: list[dict[str, Any]]) -> int:
+    count = 0
+    for answer in answers_:
+        before: dict[str, float] | None = None
+        for _, doses in answer.get("steps", []):
+            now = {t: float(mg) for t, mg, _ in doses}
+            if before is not None and any(v > before.get(t, 0.0) for t, v in now.items()):
+                count += 1
+                break
+            before = {t: now.get(t, 0.0) for t in (before or now)} | now
+    return count
 
 
 def _liquid_ml(answer: dict[str, Any]) -> float:
