@@ -221,9 +221,9 @@ def _taper(
             ))
             target = limit.mg
         found = (realise_listed if explicit else realise_pace)(target, prev, sets)
-        days = _step_days(strategy, prev if found.how == "same" else (found.total or prev))
         if found.how == "same":
             if state.steps:
+                days = _step_days(strategy, prev)
                 _extend_last(state, days)
                 state.warnings.append(steps_merged(number - 1, target, prev, days))
                 continue
