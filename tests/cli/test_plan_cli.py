@@ -167,3 +167,37 @@ def test_a_bad_monitoring_days_exits_2_with_one_line(tmp_path, capsys, diarist_r
                          f"--monitoring-days={days}")
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "--monitoring-days: a whole number of days from 0 to 90" in err
+
+
+@pytest.mark.hazard("HZ-011")
+def test_a_request_already_at_its_final_dose_exits_2_with_one_line(
+    tmp_path, capsys, diarist_request
+) -> None:
+    diarist_request["current_doses"] = [{"time": "20:00", "mg": "5"}]
+    diarist_request.pop("reduce_order")
+    diarist_request["strategy"] = {"kind": "percent", "percent": "10", "step_days": 7,
+                                   "final_mg": "5"}
+    code, out, err = run(tmp_path, capsys, diarist_request)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "strategy.final_mg: the current 5 mg a day" in err, err
+
+
+@pytest.mark.hazard("HZ-012")
+def test_bottles_and_the_composition_option_reach_the_json_and_the_table(
+    tmp_path, capsys, diarist_request
+) -> None:
+    diarist_request["products"].append({
+        "id": "sol1", "form": "liquid", "mg_per_ml": "1", "measure_step_ml": "0.5",
+        "min_volume_ml": "1", "bottle_ml": "150", "use_within_days_after_opening": 30})
+    diarist_request["strategy"] = {"kind": "steps", "daily_mg": ["57.5"], "step_days": 10}
+    diarist_request["composition"] = "fewest_items"
+    _, out, _ = run(tmp_path, capsys, diarist_request, "--format", "json")
+    plan = json.loads(out)
+    liquid = next(s for s in plan["supply"] if s["product"] == "sol1")
+    assert plan["products"][-1]["bottle_ml"] == "150" and liquid["bottles"] >= 1
+    assert plan["steps"][0]["target_mg"] == "57.5"
+    code, table, _ = run(tmp_path, capsys, diarist_request)
+    assert code == 0 and "discarded after opening" in table
+    diarist_request["products"][-1].pop("bottle_ml")
+    code, _, err = run(tmp_path, capsys, diarist_request)
+    assert code == 2 and "products[2].use_within_days_after_opening: needs bottle_ml" in err

@@ -113,11 +113,14 @@ def test_cut_larger_than_requested_names_the_product_that_would_fix_it() -> None
     assert warning.step == 1 and "liquid" in warning.message
 
 
-def test_explicit_step_that_cannot_be_made_is_adjusted_with_a_warning() -> None:
+@pytest.mark.hazard("HZ-008")
+def test_explicit_step_that_cannot_be_made_is_adjusted_to_the_gentle_side_with_a_warning() -> None:
     p = plan(TID, (TAB20Q,), StepsStrategy((F(52), F(45)), 7))
-    assert [s.daily_mg for s in p.steps] == [50, 45]
+    assert [s.daily_mg for s in p.steps] == [55, 45]  # 55 is the nearest above 52, below 60
     assert p.stop_date is None
-    assert [w.code for w in p.warnings][:1] == ["dose_adjusted"]
+    assert [(w.code, w.step, w.details["side"]) for w in p.warnings] == [
+        ("dose_adjusted", 1, "higher")]
+    assert p.warnings[0].message.startswith("Step 1: 55 mg a day instead of 52 mg")
 
 
 @pytest.mark.parametrize(("crcl", "fragment"), [(45, "one half"), (25, "two thirds")])

@@ -79,7 +79,8 @@ def test_plan_warnings_are_printed(diarist, baclofen, options) -> None:
     warned = dataclasses.replace(
         diarist, warnings=(PlanWarning("cut-larger-than-asked", "The last cut is 100 %.", 11),)
     )
-    assert "The last cut is 100 %. (step 11)" in pdf_text(pdf.render(warned, baclofen, options))
+    text = pdf_text(pdf.render(warned, baclofen, options))
+    assert "Step 11: The last cut is 100 %." in text and "cut-larger-than-asked" not in text
 
 
 def test_every_page_renders_to_an_image(report) -> None:

@@ -130,14 +130,16 @@ def table(plan: Plan, monitoring_days: int = 0) -> str:
         for s in plan.supply:
             product = products[s.product_id]
             unit = "mL" if isinstance(product, Liquid) else product.form + "s"
-            lines.append(f"  {s.product_id}: {decimal_str(s.units)} {unit}, "
+            bottles = "" if s.bottles is None else (
+                f" in {s.bottles} bottle{'s' if s.bottles != 1 else ''}, of which "
+                f"{decimal_str(s.discard_ml or Fraction(0))} mL is discarded after opening")
+            lines.append(f"  {s.product_id}: {decimal_str(s.units)} {unit}{bottles}, "
                          f"first needed {s.first_needed.isoformat()}")
     if plan.warnings:
         lines.append("")
         lines.append("Warnings:")
         for w in plan.warnings:
-            at = f" (step {w.step})" if w.step is not None else ""
-            lines.append(f"  [{w.code}]{at} {w.message}")
+            lines.append(f"  {w.words}")
     return "\n".join(lines) + "\n"
 
 

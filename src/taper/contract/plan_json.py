@@ -35,6 +35,10 @@ def product_to_json(product: Product) -> dict[str, Any]:
         }
         if product.max_volume_ml is not None:
             data["max_volume_ml"] = decimal_str(product.max_volume_ml)
+        if product.bottle_ml is not None:
+            data["bottle_ml"] = decimal_str(product.bottle_ml)
+        if product.use_within_days_after_opening is not None:
+            data["use_within_days_after_opening"] = product.use_within_days_after_opening
     else:
         data = {"id": product.id, "form": product.form,
                 "strength_mg": decimal_str(product.strength_mg),
@@ -66,6 +70,7 @@ def step_to_json(step: TaperStep, products: dict[str, Product]) -> dict[str, Any
         "daily_mg": decimal_str(step.daily_mg),
         "previous_daily_mg": decimal_str(step.previous_daily_mg),
         "target_daily_mg": decimal_str(step.target_daily_mg),
+        "target_mg": decimal_str(step.target_daily_mg),  # issue 13's name: requested beside made
         "change_mg": decimal_str(step.change_mg),
         "change_percent": None if change is None else rounded_str(change, 1),
         "doses": [_dose(d, products) for d in step.doses],
@@ -84,16 +89,23 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
         "products": [product_to_json(p) for p in plan.products],
         "steps": [step_to_json(s, products) for s in plan.steps],
         "stop_date": None if plan.stop_date is None else plan.stop_date.isoformat(),
-        "supply": [
-            {"product": s.product_id, unit_key(products[s.product_id]): decimal_str(s.units),
-             "first_needed": s.first_needed.isoformat(), "last_needed": s.last_needed.isoformat()}
-            for s in plan.supply
-        ],
+        "supply": [_supply(s, products) for s in plan.supply],
         "warnings": [
             {"code": w.code, "step": w.step, "message": w.message, "details": dict(w.details)}
             for w in plan.warnings
         ],
     }
+
+
+def _supply(line: SupplyLine, products: dict[str, Product]) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "product": line.product_id,
+        unit_key(products[line.product_id]): decimal_str(line.units),
+        "first_needed": line.first_needed.isoformat(), "last_needed": line.last_needed.isoformat()}
+    if line.bottles is not None:
+        data["bottles"] = line.bottles
+        data["discard_ml"] = decimal_str(line.discard_ml or Fraction(0))
+    return data
 
 
 def plan_from_json(data: Any) -> Plan:
@@ -133,7 +145,10 @@ def plan_from_json(data: Any) -> Plan:
                        _num(s.get(unit_key(by_id[s["product"]])) if s.get("product") in by_id
                             else "0", f"supply[{i}]"),
                        _date(s["first_needed"], f"supply[{i}].first_needed"),
-                       _date(s.get("last_needed", s["first_needed"]), f"supply[{i}].last_needed"))
+                       _date(s.get("last_needed", s["first_needed"]), f"supply[{i}].last_needed"),
+                       None if s.get("bottles") is None else int(s["bottles"]),
+                       None if s.get("discard_ml") is None else _num(s["discard_ml"],
+                                                                      f"supply[{i}].discard_ml"))
             for i, s in enumerate(data.get("supply", []))
         ),
         products=products,
@@ -167,7 +182,10 @@ def _product(data: Any, where: str) -> Product:
                       _num(data["measure_step_ml"], f"{where}.measure_step_ml"),
                       _num(data["min_volume_ml"], f"{where}.min_volume_ml"),
                       None if "max_volume_ml" not in data else _num(data["max_volume_ml"], where),
-                      str(data.get("label", "")))
+                      str(data.get("label", "")),
+                      None if "bottle_ml" not in data else _num(data["bottle_ml"], f"{where}.bottle_ml"),
+                      None if data.get("use_within_days_after_opening") is None
+                      else int(data["use_within_days_after_opening"]))
     return Solid(str(data["id"]), _num(data["strength_mg"], f"{where}.strength_mg"),
                  int(data.get("divisible_into", 1)), form, str(data.get("label", "")))
 

@@ -120,6 +120,8 @@ class LiquidIn(_Model):
     min_volume_ml: Volume
     max_volume_ml: Volume | None = None
     label: Label = ""
+    bottle_ml: Volume | None = None
+    use_within_days_after_opening: int | None = Field(default=None, ge=1, le=limits.MAX_STEP_DAYS)
 
 
 class CatalogueRef(_Model):
@@ -203,6 +205,7 @@ class PlanRequestIn(_Model):
     reduce_order: list[Clock] | None = Field(default=None, max_length=limits.MAX_DOSE_TIMES)
     max_daily_mg_override: OverrideIn | None = None
     creatinine_clearance_ml_min: Clearance | None = Field(default=None, gt=0)
+    composition: Literal["tablets_first", "fewest_items"] = "tablets_first"
 
 
 def parse_plan_request(data: Any, today: date | None = None) -> PlanRequest:
@@ -261,6 +264,7 @@ def _to_core(model: PlanRequestIn, today: date | None) -> PlanRequest:
             Fraction(override.mg), override.reason.strip()),
         creatinine_clearance_ml_min=None if crcl is None else Fraction(crcl),
         today=today,
+        composition=model.composition,
     )
 
 
@@ -286,10 +290,15 @@ def _products(
             if item.min_volume_ml % item.measure_step_ml:
                 raise ContractError(f"products[{i}].min_volume_ml",
                                     "must be a whole number of measuring steps")
+            if item.use_within_days_after_opening is not None and item.bottle_ml is None:
+                raise ContractError(f"products[{i}].use_within_days_after_opening",
+                                    "needs bottle_ml (the volume of one bottle in mL)")
             result.append(Liquid(item.id, Fraction(item.mg_per_ml), Fraction(item.measure_step_ml),
                                  Fraction(item.min_volume_ml),
                                  None if item.max_volume_ml is None else Fraction(item.max_volume_ml),
-                                 item.label))
+                                 item.label,
+                                 None if item.bottle_ml is None else Fraction(item.bottle_ml),
+                                 item.use_within_days_after_opening))
         else:
             if item.form != "tablet" and item.divisible_into != 1:
                 raise ContractError(f"products[{i}].divisible_into",

@@ -83,6 +83,13 @@ class PlanWarning:
     step: int | None = None
     details: Mapping[str, str] = field(default_factory=dict)
 
+    @property
+    def words(self) -> str:
+        """The message naming its step once, for tables and pages (never the code)."""
+        if self.step is None or self.message.startswith(f"Step {self.step}"):
+            return self.message
+        return f"Step {self.step}: {self.message}"
+
 
 @dataclass(frozen=True, slots=True)
 class SupplyLine:
@@ -92,6 +99,8 @@ class SupplyLine:
     units: Fraction  # whole tablets/capsules/packets, or mL for a liquid
     first_needed: date
     last_needed: date
+    bottles: int | None = None  # a liquid sold in bottles: how many to have
+    discard_ml: Fraction | None = None  # mL thrown away: past use-within, or too little left
 
 
 @dataclass(frozen=True, slots=True)

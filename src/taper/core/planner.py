@@ -1,8 +1,9 @@
 """From a regimen, the products at hand and a strategy to a dated, exact plan (SPEC P1–P7).
 
-Each step's daily total is the makeable total nearest the strategy's target among those
-strictly below the previous step (above it in a titration); ties go to the gentler dose.
-The total is then spread across the dose times and each dose composed from the products.
+Each step's daily total follows the pace as a ceiling (core/pace.py): the smallest makeable
+total at or above the target and below the previous step (in a titration, the largest at or
+below the target). The total is then spread across the dose times (no dose time rises on
+the way down unless no spread without it exists) and each dose composed from the products.
 """
 
 from __future__ import annotations
@@ -13,10 +14,19 @@ from fractions import Fraction
 
 from taper.core.amount_sets import AmountSets, amount_sets
 from taper.core.amounts import decimal_str
-from taper.core.composer import compose, fraction_gcd, granule
+from taper.core.composer import Composer, fraction_gcd, granule
 from taper.core.distribution import default_reduce_order, distribute
 from taper.core.knowledge import Fact
 from taper.core.limits import MAX_GRAINS, MAX_PLAN_DAYS
+from taper.core.pace import (
+    Realised,
+    cut_larger,
+    dose_adjusted,
+    mg,
+    realise_listed,
+    realise_pace,
+    steps_merged,
+)
 from taper.core.plan import Composition, Plan, PlanWarning, ScheduledDose, TaperStep
 from taper.core.products import Product
 from taper.core.request import PlanRequest
@@ -26,7 +36,7 @@ from taper.core.strategies import (
     StepsStrategy,
     TitrateStrategy,
 )
-from taper.core.suggest import product_for_cut
+from taper.core.suggest import product_for_cut, product_making_cut
 from taper.core.supply import supply_for
 
 MAX_STEPS = 1000  # a plan longer than this is a mistake in the request, not a taper
@@ -41,11 +51,6 @@ class PlanError(ValueError):
         self.message = message
 
 
-def mg(value: Fraction) -> str:
-    """Exact words for an amount; every target is a finite decimal (decimal inputs only)."""
-    return f"{decimal_str(value)} mg"
-
-
 @dataclass
 class _State:
     """What the loop carries from one step to the next."""
@@ -56,6 +61,9 @@ class _State:
     day: date
     steps: list[TaperStep] = field(default_factory=list)
     warnings: list[PlanWarning] = field(default_factory=list)
+    composer: Composer = field(default_factory=lambda: Composer(()))
+    compositions: dict[tuple[Fraction, frozenset[str]], tuple[Composition, frozenset[str]]] = field(
+        default_factory=dict)
 
 
 def make_plan(request: PlanRequest) -> Plan:
@@ -79,10 +87,11 @@ def make_plan(request: PlanRequest) -> Plan:
         allocation={d.time: d.mg for d in regimen.doses},
         used={},
         day=regimen.start_date,
+        composer=Composer(request.products, request.composition),
     )
     baseline = []
     for dose in regimen.doses:
-        composition = compose(dose.mg, request.products) or Composition(())
+        composition = state.composer(dose.mg) or Composition(())
         baseline.append(ScheduledDose(dose.time, dose.mg, composition))
         state.used[dose.time] = composition.product_ids
     state.warnings.extend(_opening_warnings(request, ceiling))
@@ -182,17 +191,26 @@ def _taper(
     assert not isinstance(strategy, TitrateStrategy)
     limit = request.drug.final_step_max_daily
     explicit = isinstance(strategy, StepsStrategy)
-    for number in range(1, MAX_STEPS + 1):
+    if isinstance(strategy, PercentStrategy) and 0 < state.total <= strategy.final_mg:
+        raise PlanError("strategy.final_mg", (
+            f"the current {mg(state.total)} a day is already at or below the final dose of "
+            f"{mg(strategy.final_mg)} a day, so there is nothing to taper; to stop from here, "
+            'give the steps [0] (a prescriber\'s decision)'))
+    listed = state.total  # the list's previous value (the current dose for the first)
+    for i in range(1, MAX_STEPS + 1):
         prev = state.total
-        target = _taper_target(strategy, prev, number)
+        number = len(state.steps) + 1  # the step this target becomes (merges renumber)
+        target = _taper_target(strategy, prev, i)
         if target is None:
             return None  # an explicit list that ends without a stop: hold the last dose
-        where = f"strategy.daily_mg[{number - 1}]" if explicit else "strategy"
-        if explicit and target >= prev:
-            raise PlanError(where, f"{mg(target)} is not below the previous {mg(prev)} a day")
+        where = f"strategy.daily_mg[{i - 1}]" if explicit else "strategy"
+        if explicit:
+            if target >= listed:
+                raise PlanError(where, f"{mg(target)} is not below the previous {mg(listed)} a day")
+            listed = target
         if target <= 0:
             if prev <= limit.mg:
-                return state.day
+                return _stop(request, state)
             if explicit:
                 raise PlanError(where, (
                     f"stopping from {mg(prev)} a day is not allowed; a plan may stop only "
@@ -200,34 +218,63 @@ def _taper(
                 ))
             state.warnings.append(PlanWarning(
                 "stop_limited",
-                f"The plan does not stop from {mg(prev)} a day: it steps down to at most "
-                f"{mg(limit.mg)} a day first ({_basis(limit.fact)}).",
+                f"Step {number}: the plan does not stop from {mg(prev)} a day: it steps down to "
+                f"at most {mg(limit.mg)} a day first ({_basis(limit.fact)}).",
                 step=number,
             ))
             target = limit.mg
-        realised = _realise_down(target, prev, sets)
-        if realised is None or realised == 0:
+        found = (realise_listed if explicit else realise_pace)(target, prev, sets)
+        if found.how == "same":
+            if state.steps:
+                days = _step_days(strategy, prev)
+                _extend_last(state, days)
+                state.warnings.append(steps_merged(number - 1, target, prev, days))
+                continue
+            found = Realised(None, "none")  # no step to hold yet
+        realised = found.total
+        if realised is None or realised <= 0:
+            fix = product_making_cut(request, len(order), target, prev)
             if prev <= limit.mg:
-                _warn_cut(request, sets, state, number, target, prev, Fraction(0))
-                return state.day
-            suggestion = product_for_cut(request, len(order), target, prev)
+                state.warnings.append(cut_larger(None, target, prev, Fraction(0), fix, explicit))
+                return _stop(request, state)
             raise PlanError("products", (
                 f"these products cannot make any daily dose between 0 and {mg(prev)}, and a "
-                f"plan may stop only from {mg(limit.mg)} a day or less; {suggestion}"
+                f"plan may stop only from {mg(limit.mg)} a day or less; "
+                f"{product_for_cut(request, len(order), target, prev)}"
             ))
-        if explicit and realised != target:
-            state.warnings.append(PlanWarning(
-                "dose_adjusted",
-                f"Step {number}: {mg(target)} a day cannot be made from these products; "
-                f"the nearest lower dose that can is {mg(realised)}.",
-                step=number,
-                details={"requested_mg": decimal_str(target)},
-            ))
-        if sets.lowest_day_total_from(target, prev) is None:
-            _warn_cut(request, sets, state, number, target, prev, realised)
+        if explicit and found.how != "exact":
+            state.warnings.append(dose_adjusted(number, target, realised, prev))
+        elif found.how == "lower":
+            fix = product_making_cut(request, len(order), target, prev)
+            state.warnings.append(cut_larger(number, target, prev, realised, fix))
         _add_step(request, sets, order, state, number, realised, target,
                   _step_days(strategy, realised), falling=True)
     raise PlanError("strategy", f"the plan would need more than {MAX_STEPS} steps")
+
+
+def _stop(request: PlanRequest, state: _State) -> date:
+    """The stop date; a plan that stops before any step says so (never a silent plan)."""
+    if not state.steps:
+        state.warnings.append(PlanWarning(
+            "stop_at_start",
+            f"The stop: this plan has no steps. From the first day, {state.day:%a} "
+            f"{state.day.day} {state.day:%b}, no more doses: the current {mg(state.total)} a "
+            "day is already as low as the strategy goes. Check this is what the prescriber "
+            "intends.",
+            details={"about": "stop", "previous_mg": decimal_str(state.total)},
+        ))
+    return state.day
+
+
+def _extend_last(state: _State, days: int) -> None:
+    last = state.steps[-1]
+    end = last.end_date + timedelta(days=days)
+    state.steps[-1] = TaperStep(
+        index=last.index, start_date=last.start_date, end_date=end, daily_mg=last.daily_mg,
+        doses=last.doses, previous_daily_mg=last.previous_daily_mg,
+        target_daily_mg=last.target_daily_mg,
+    )
+    state.day = end + timedelta(days=1)
 
 
 def _taper_target(
@@ -243,32 +290,6 @@ def _taper_target(
     if number > len(strategy.daily_mg):
         return None
     return strategy.daily_mg[number - 1]
-
-
-def _realise_down(target: Fraction, prev: Fraction, sets: AmountSets) -> Fraction | None:
-    """The makeable total nearest the target, strictly below prev; ties to the higher."""
-    low = sets.highest_day_total_below(prev, target)
-    high = sets.lowest_day_total_from(target, prev)
-    if low is None or low == 0:
-        return high if high is not None else low
-    if high is None:
-        return low
-    return high if high - target <= target - low else low
-
-
-def _warn_cut(
-    request: PlanRequest, sets: AmountSets, state: _State, number: int,
-    target: Fraction, prev: Fraction, realised: Fraction,
-) -> None:
-    suggestion = product_for_cut(request, sets.dose_times, target, prev)
-    state.warnings.append(PlanWarning(
-        "cut_larger_than_requested",
-        f"Step {number}: the pace asks for about {mg(target)} a day, but these products "
-        f"cannot make a dose between that and {mg(prev)}, so the cut is to {mg(realised)}; "
-        f"{suggestion}",
-        step=number,
-        details={"realised_mg": decimal_str(realised), "previous_mg": decimal_str(prev)},
-    ))
 
 
 def _titrate(
@@ -316,11 +337,13 @@ def _titrate(
             if prev == 0:
                 raise PlanError("products", (
                     f"these products cannot make any daily dose up to {mg(min(goal, ceiling))}"))
+            last = len(state.steps) or None  # None: no step at all, the current dose stays
             state.warnings.append(PlanWarning(
                 "target_not_makeable",
-                f"These products cannot make a daily dose between {mg(prev)} and the target of "
+                (f"Step {last}: " if last else "No step: ") +
+                f"these products cannot make a daily dose between {mg(prev)} and the target of "
                 f"{mg(goal)}; the plan stays at {mg(prev)}.",
-                step=number - 1,
+                step=last,
             ))
             return None
         _add_step(request, sets, order, state, number, realised, target, days, falling=False)
@@ -334,15 +357,21 @@ def _add_step(
     number: int, total: Fraction, target: Fraction, days: int, falling: bool,
 ) -> None:
     allocation = distribute(total, order, sets, state.allocation, falling)
+    if falling:
+        _warn_rises(state, number, total, allocation)
     doses = []
     for t in sorted(allocation):
         amount = allocation[t]
         if amount == 0:
             continue
-        composition = compose(amount, request.products, state.used.get(t, frozenset()))
-        assert composition is not None and composition.mg == amount
-        doses.append(ScheduledDose(t, amount, composition))
-        state.used[t] = composition.product_ids
+        used = state.used.get(t, frozenset())
+        made = state.compositions.get((amount, used))
+        if made is None:  # memoised per plan, checked once
+            composition = state.composer(amount, used)
+            assert composition is not None and composition.mg == amount
+            made = state.compositions[(amount, used)] = (composition, composition.product_ids)
+        doses.append(ScheduledDose(t, amount, made[0]))
+        state.used[t] = made[1]
     end = state.day + timedelta(days=days - 1)
     if (end - request.regimen.start_date).days >= MAX_PLAN_DAYS:
         # Technical, not clinical (taper.core.limits): every export must be able to print it.
@@ -364,6 +393,24 @@ def _check_grain(products: tuple[Product, ...], top: Fraction) -> None:
         raise PlanError("products", (
             f"these products together make amounts in steps of {decimal_str(grain)} mg, too fine "
             f"to plan up to {mg(top)} a day; leave out a product or use a coarser measure"))
+
+
+def _warn_rises(state: _State, number: int, total: Fraction, allocation: dict[time, Fraction]) -> None:
+    """`distribute` lets a dose time rise only when no spread without it exists; say so."""
+    for t in sorted(allocation):
+        before = state.allocation.get(t, Fraction(0))
+        if allocation[t] <= before:
+            continue
+        what = (f"the {t:%H:%M} dose comes back ({mg(allocation[t])})" if before == 0 else
+                f"the {t:%H:%M} dose rises from {mg(before)} to {mg(allocation[t])}")
+        state.warnings.append(PlanWarning(
+            "dose_time_rises",
+            f"Step {number}: {what}, because these products cannot make {mg(total)} a day "
+            "without it; check the spread with the prescriber.",
+            step=number,
+            details={"time": f"{t:%H:%M}", "before_mg": decimal_str(before),
+                     "after_mg": decimal_str(allocation[t])},
+        ))
 
 
 def _basis(fact: Fact) -> str:

@@ -46,8 +46,15 @@ class Liquid:
     min_volume_ml: Fraction
     max_volume_ml: Fraction | None = None
     label: str = ""
+    bottle_ml: Fraction | None = None  # supply counts whole bottles when given
+    use_within_days_after_opening: int | None = None  # then the rest of a bottle is discarded
 
     def __post_init__(self) -> None:
+        if self.bottle_ml is not None and self.bottle_ml <= 0:
+            raise ValueError("bottle_ml must be positive")
+        if self.use_within_days_after_opening is not None and (
+                self.bottle_ml is None or self.use_within_days_after_opening < 1):
+            raise ValueError("use_within_days_after_opening needs bottle_ml and at least 1 day")
         if self.mg_per_ml <= 0:
             raise ValueError("mg_per_ml must be positive")
         if self.measure_step_ml <= 0:

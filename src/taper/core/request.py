@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from fractions import Fraction
 
+from taper.core.composer import CostName
 from taper.core.knowledge import DrugKnowledge
 from taper.core.products import Product
 from taper.core.regimen import Regimen
@@ -30,3 +31,4 @@ class PlanRequest:
     max_daily_override: MaxDoseOverride | None = None
     creatinine_clearance_ml_min: Fraction | None = None
     today: date | None = None  # the caller's clock, for the "start date in the past" check
+    composition: CostName = "tablets_first"  # the composer's cost (docs/adr/0004)

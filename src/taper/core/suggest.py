@@ -21,6 +21,16 @@ def _same(a: Product, b: Product) -> bool:
 
 def product_for_cut(request: PlanRequest, dose_times: int, target: Fraction, prev: Fraction) -> str:
     """Plain words: which catalogue product would make a dose in [target, prev)."""
+    product = product_making_cut(request, dose_times, target, prev)
+    if product is None:
+        return "a liquid or a compounded strength would allow the requested cut."
+    return f"a {describe(product)} ({product.id}) would allow the requested cut."
+
+
+def product_making_cut(
+    request: PlanRequest, dose_times: int, target: Fraction, prev: Fraction
+) -> Product | None:
+    """The catalogue product that would make a daily dose in [target, prev), if any."""
     limit = max(request.regimen.daily_mg, prev)
     best: tuple[tuple[Fraction, int, int], Product] | None = None
     for rank, candidate in enumerate(request.drug.catalogue):
@@ -38,7 +48,4 @@ def product_for_cut(request: PlanRequest, dose_times: int, target: Fraction, pre
         key = (reachable - target, 0 if isinstance(candidate, Liquid) else 1, rank)
         if best is None or key < best[0]:
             best = (key, candidate)
-    if best is None:
-        return "a liquid or a compounded strength would allow the requested cut."
-    product = best[1]
-    return f"a {describe(product)} ({product.id}) would allow the requested cut."
+    return None if best is None else best[1]

@@ -76,7 +76,7 @@ def warnings(plan: Plan) -> list[Flowable]:
     if not plan.warnings:
         return []
     items = [
-        p(f"• {escape(w.message)}" + (f" (step {w.step})" if w.step else "")) for w in plan.warnings
+        p(f"• {escape(w.words)}") for w in plan.warnings
     ]
     return [p("Warnings", "h2"), *items]
 

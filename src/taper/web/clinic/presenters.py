@@ -48,8 +48,12 @@ def supply_rows(plan: Plan) -> list[dict[str, Any]]:
     for line in plan.supply:
         product = plan.product(line.product_id)
         unit = "mL" if isinstance(product, Liquid) else f"{product.form}s"
+        amount = f"{decimal_str(line.units)} {unit}"
+        if line.bottles is not None:  # a liquid sold in bottles, counting what is thrown away
+            amount += (f" ({line.bottles} bottle{'s' if line.bottles != 1 else ''}; "
+                       f"{decimal_str(line.discard_ml or 0)} mL thrown away after opening)")
         rows.append({"product": product.label or describe(product), "what": describe(product),
-                     "amount": f"{decimal_str(line.units)} {unit}",
+                     "amount": amount,
                      "first_needed": line.first_needed, "last_needed": line.last_needed})
     return rows
 
