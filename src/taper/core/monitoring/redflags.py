@@ -9,12 +9,12 @@ from taper.core.monitoring.rulebook import Condition, MonitoringRules, Threshold
 
 
 def _shown(measure: str, checkin: CheckIn) -> InputValue:
+    """A reading as the basis shows it: °C to one decimal place (°F readings convert to
+    repeating decimals); severities, heart rate and spasticity are whole numbers (checkin.py)."""
     value = checkin.measure(measure)
-    if value is None:
-        return None
-    if measure == "temperature_c":
-        return rounded_str(value, 1)  # °F readings convert to repeating decimals
-    return int(value) if value.denominator == 1 else decimal_str(value)
+    if measure == "temperature_c" and value is not None:
+        return rounded_str(value)
+    return None if value is None else int(value)
 
 
 def _holds(condition: Condition, checkin: CheckIn) -> bool:
