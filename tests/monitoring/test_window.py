@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import event, given, settings
+from hypothesis import event, given, note, settings
 from hypothesis import strategies as st
 
 from taper.core.monitoring.checkin import CheckIn, effective
@@ -150,7 +150,8 @@ def oracle(items: list[dict[str, Any]], today: date) -> tuple[str, set[str]]:
                 now = earlier["symptoms"].get(symptom, 0)
                 if now < PERSIST_FROM or now <= base.get(symptom, 0):
                     break
-                run_days = (today - date.fromisoformat(earlier["date"])).days
+                run_days = (date.fromisoformat(latest["date"])
+                            - date.fromisoformat(earlier["date"])).days  # to the check-in
             severe = level >= SEVERE
             lasting = level >= PERSIST_FROM and run_days >= PERSIST_DAYS
             if severe:
@@ -184,6 +185,7 @@ def fired_rules(decision: PacingDecision) -> set[str]:
 @given(histories())
 def test_the_window_gives_the_whole_history_answer_or_refuses(case: Any) -> None:
     items, today, since = case
+    note(f"{today=} {since=} {items=}")
     complete = whole(items, today)
     action, fired = oracle(items, today)
     assert (complete.action, fired_rules(complete)) == (action, fired)

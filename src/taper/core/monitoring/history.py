@@ -8,7 +8,7 @@ from datetime import date
 
 from taper.core.monitoring.basis import Basis, Firing, InputValue
 from taper.core.monitoring.checkin import CheckIn, scheduled_times
-from taper.core.monitoring.redflags import red_flags, threshold_firings
+from taper.core.monitoring.redflags import threshold_firings
 from taper.core.monitoring.rulebook import MonitoringRules
 from taper.core.plan import Plan
 
@@ -149,7 +149,7 @@ def missed_dose_firing(latest: CheckIn, plan: Plan, rules: MonitoringRules) -> l
 
 def is_stable(checkin: CheckIn, ref: Reference, rules: MonitoringRules) -> bool:
     """No red flag, no vital-sign rule, nothing new or worse at moderate, no stiffening."""
-    if threshold_firings(checkin, rules) or red_flags(checkin, rules):
+    if threshold_firings(checkin, rules):  # red flags are threshold rules too
         return False
     hold_from = int(rules.pacing["moderate_symptom"].param("from_severity"))
     if any(_worse(checkin, ref, s, hold_from) for s in checkin.symptoms):

@@ -38,10 +38,6 @@ def firing(rule: ThresholdRule, checkin: CheckIn) -> Firing:
 
 
 def threshold_firings(checkin: CheckIn, rules: MonitoringRules) -> list[Firing]:
-    """Every red flag and vital-sign rule that this check-in meets."""
+    """Every red flag and vital-sign rule that this check-in meets (red flags first)."""
     return [firing(r, checkin) for r in rules.all_threshold_rules() if fires(r, checkin)]
 
-
-def red_flags(checkin: CheckIn, rules: MonitoringRules) -> list[Firing]:
-    """Only the red flags: each means emergency care now, whatever else is true."""
-    return [firing(r, checkin) for r in rules.red_flag_rules() if fires(r, checkin)]
