@@ -7,6 +7,7 @@ by one, a reading dropped from the basis or the message, a reference taken from 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
@@ -17,7 +18,7 @@ from taper.core.monitoring.basis import Basis
 from taper.core.monitoring.pacing import PacingDecision
 from taper.core.monitoring.rulebook import ThresholdRule
 from taper.knowledge.monitoring import load_monitoring
-from tests.monitoring.plans import decide
+from tests.monitoring.plans import decide, diarist_plan
 
 RULES = load_monitoring("baclofen")
 TODAY = date(2026, 12, 9)  # step 2 (50 mg a day) of the diarist's plan, cut on 2026-12-06
@@ -292,3 +293,71 @@ def test_two_missed_doses_name_the_times_in_the_basis() -> None:
         "checkin": D, "scheduled": "08:00, 14:00, 20:00", "missed": "08:00, 20:00",
         "missed.at_least": 2}
     assert f"Reason: 2 missed doses on {D}." in decision.message
+
+
+# ---------------------------------------------------------------- the plan's own dates
+STOP = date(2027, 1, 25)  # the diarist's stop date: the first day without a dose
+
+
+@pytest.mark.hazard("HZ-021")
+@pytest.mark.parametrize(("today", "action"), [
+    (STOP - timedelta(days=1), "hold"), (STOP, "contact_prescriber"),
+    (STOP + timedelta(days=1), "contact_prescriber")], ids=["last-dose-day", "stop", "after"])
+def test_a_hold_on_or_after_the_stop_date_goes_to_the_prescriber(today: date,
+                                                                action: str) -> None:
+    decision = decide([{"date": today.isoformat(), "symptoms": {"anxiety": 2}}], today)
+    assert decision.action == action
+    assert decision.plan_change is not None  # any action but proceed returns the held plan
+    if action == "hold":
+        assert "hold_after_stop" not in rules_of(decision)
+        assert decision.suggestions == ()
+        return
+    rule = RULES.pacing["hold_after_stop"]
+    assert basis_of(decision, "hold_after_stop") == Basis(
+        "hold_after_stop", {"stop_date": STOP.isoformat()}, rule.fact.source,
+        rule.fact.statement, rule.fact.reason)
+    assert f"Reason: {rule.patient_wording}." in decision.message
+    assert decision.suggestions  # to the prescriber: what to return to, and how slowly
+
+
+@pytest.mark.hazard("HZ-021")
+@pytest.mark.parametrize(("today", "daily_mg", "step"), [
+    (date(2026, 11, 30), 60, None),      # before the plan: the regimen's daily dose
+    (date(2026, 12, 1), 55, 1), (date(2026, 12, 5), 55, 1), (date(2026, 12, 6), 50, 2),
+    (date(2027, 1, 24), 5, 11), (STOP, 0, None)])
+def test_the_dose_in_force_and_the_step_on_each_side_of_the_plans_dates(
+    today: date, daily_mg: int, step: int | None,
+) -> None:
+    decision = decide([{"date": today.isoformat(), "symptoms": {}}], today)
+    assert decision.daily_mg == daily_mg
+    assert (None if decision.step is None else decision.step.index) == step
+    if today < date(2026, 12, 1):
+        assert decision.message.startswith(
+            "Your taper has not started yet; it starts on 2026-12-01.")
+    elif today >= STOP:
+        assert decision.message.startswith("Your last dose was on 2027-01-24")
+    else:
+        assert f"{daily_mg} mg a day now" in decision.message
+
+
+@pytest.mark.hazard("HZ-029")
+def test_an_emergency_tells_the_clinician_what_fired_the_dose_and_the_days_since_the_cut() -> None:
+    decision = decide([{"date": D, "symptoms": {"seizure": 1}}], TODAY)
+    assert decision.action == "emergency" and decision.clinician_flag
+    assert decision.clinician_note.startswith("EMERGENCY: red_flag_symptom.seizure")
+    assert decision.clinician_note.endswith(
+        "patient told to seek emergency care now (on 50 mg a day, 3 day(s) after the "
+        "reduction of 2026-12-06).")
+    assert decision.days_since_reduction == 3 and decision.checkin_date == TODAY
+    assert "your dose now is 50 mg a day; your last dose reduction was on 2026-12-06" in (
+        decision.message)
+
+
+@pytest.mark.hazard("HZ-021")
+def test_after_the_last_step_of_a_plan_without_a_stop_its_dose_stays_in_force() -> None:
+    steps_only = replace(diarist_plan(), stop_date=None)  # e.g. a titration that holds at its goal
+    after = date(2027, 2, 1)
+    decision = decide([{"date": after.isoformat(), "symptoms": {}}], after, steps_only)
+    assert decision.daily_mg == 5 and decision.step is None
+    empty = replace(steps_only, steps=())
+    assert decide([{"date": after.isoformat(), "symptoms": {}}], after, empty).daily_mg == 0
