@@ -55,7 +55,7 @@ TARGETS: dict[str, tuple[str, ...]] = {
     },
 }
 # Read by the tests but not mutated: copied into each work folder.
-SUPPORT = ("tests/__init__.py", "tests/conftest.py", "examples")
+SUPPORT = ("tests/__init__.py", "tests/conftest.py", "tests/profile.py", "examples")
 KILLED = {"killed", "timeout", "caught by type check"}
 
 
