@@ -180,6 +180,16 @@ def run_module(module: str, jobs: int, equivalents: dict[str, dict[str, str]]) -
     }
 
 
+def write_entry(entry: dict[str, Any]) -> None:
+    """Merge one module's entry into the report as it is now (another run may have written)."""
+    report = json.loads(REPORT.read_text("utf-8")) if REPORT.exists() else {"modules": []}
+    by_path = {m["path"]: m for m in report["modules"]}
+    by_path[entry["path"]] = entry
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    merged = {"modules": [by_path[p] for p in sorted(by_path)]}
+    REPORT.write_text(json.dumps(merged, indent=1, ensure_ascii=False) + "\n", "utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--modules", default="", help="comma-separated paths (default: every core module)")
@@ -203,9 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         by_path[module] = entry
         print(f"{module}: {entry['killed']}/{entry['mutants'] - entry['equivalent']} killed "
               f"(score {entry['score']}, {entry['equivalent']} equivalent, {entry['seconds']} s)")
-        REPORT.parent.mkdir(parents=True, exist_ok=True)
-        report = {"modules": [by_path[p] for p in sorted(by_path)]}
-        REPORT.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", "utf-8")
+        write_entry(entry)
     return 0
 
 
