@@ -8,7 +8,9 @@ tests of the module implementing the control kill its mutants.
 from __future__ import annotations
 
 import ast
+import json
 import re
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,3 +109,39 @@ def test_every_hazard_has_a_verifying_test() -> None:
 def test_every_marked_hazard_is_in_the_log() -> None:
     unknown = sorted(set(marked_hazards()) - listed_hazards())
     assert unknown == [], f"tests name hazards missing from docs/hazards.md: {unknown}"
+
+
+def test_the_mutation_report_shows_each_controls_module_meets_its_goal() -> None:
+    """A hazard's verifying tests must kill the mutants of the code of its control."""
+    controls = tomllib.loads((ROOT / "docs" / "quality" / "hazard-controls.toml").read_text("utf-8"))
+    report = json.loads((ROOT / "docs" / "quality" / "mutation.json").read_text("utf-8"))
+    entries = {m["path"]: m for m in report["modules"]}
+    names = rows()
+    tests = tests_by_file()
+    problems = []
+    for hazard, control in controls.items():
+        if hazard not in names:
+            problems.append(f"{hazard}: not in docs/hazards.md")
+            continue
+        previous: Path | None = None
+        verifying: set[Path] = set()
+        for name in names[hazard]:
+            found, previous = resolve(name, previous, tests)
+            verifying |= {p for p, _ in found}
+        for module in control["modules"]:
+            entry = entries.get(module)
+            if entry is None:
+                problems.append(f"{hazard}: {module} is not in mutation.json (make mutate)")
+                continue
+            used = [ROOT / t for t in entry["tests"]]
+            outside = sorted(str(p.relative_to(ROOT)) for p in verifying
+                             if not any(p.is_relative_to(u) for u in used))
+            if outside == sorted(str(p.relative_to(ROOT)) for p in verifying):
+                problems.append(f"{hazard}: none of its tests were run against {module}")
+            counted = entry["mutants"] - entry["equivalent"]
+            assert entry["score"] == (round(entry["killed"] / counted, 4) if counted else 1.0)
+            if entry["score"] < control["goal"]:
+                survivors = ", ".join(s["id"] for s in entry["survived"])
+                problems.append(f"{hazard}: {module} scores {entry['score']} < {control['goal']}"
+                                f" (survivors: {survivors})")
+    assert problems == [], "\n".join(problems)

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from taper.core.amounts import decimal_str, rounded_str
 from taper.core.monitoring.basis import Basis, Firing, InputValue
 from taper.core.monitoring.checkin import CheckIn
 from taper.core.monitoring.rulebook import Condition, MonitoringRules, ThresholdRule
 
 
-def _shown(measure: str, checkin: CheckIn) -> InputValue:
+def _shown(measure: str, value: Fraction) -> InputValue:
     """A reading as the basis shows it: °C to one decimal place (°F readings convert to
     repeating decimals); severities, heart rate and spasticity are whole numbers (checkin.py)."""
-    value = checkin.measure(measure)
-    if measure == "temperature_c" and value is not None:
+    if measure == "temperature_c":
         return rounded_str(value)
-    return None if value is None else int(value)
+    return int(value)
 
 
 def _holds(condition: Condition, checkin: CheckIn) -> bool:
@@ -29,10 +30,12 @@ def fires(rule: ThresholdRule, checkin: CheckIn) -> bool:
 def firing(rule: ThresholdRule, checkin: CheckIn) -> Firing:
     inputs: dict[str, InputValue] = {"checkin": checkin.date.isoformat()}
     for c in rule.when:
-        inputs[c.measure] = _shown(c.measure, checkin)
+        value = checkin.measure(c.measure)
+        assert value is not None  # the rule fired, so fires() found every reading it needs
+        inputs[c.measure] = _shown(c.measure, value)
         inputs[f"{c.measure}.at_least"] = decimal_str(c.at_least)
     reason = rule.patient_wording
-    if "temperature_c" in inputs and inputs["temperature_c"] is not None:
+    if "temperature_c" in inputs:
         reason = f"{reason} ({inputs['temperature_c']} °C)"
     return Firing(rule.action, Basis.of(rule.id, rule.fact, inputs), (reason,))
 
