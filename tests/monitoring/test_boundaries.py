@@ -329,7 +329,7 @@ def test_the_dose_in_force_and_the_step_on_each_side_of_the_plans_dates(
     today: date, daily_mg: int, step: int | None,
 ) -> None:
     decision = decide([{"date": today.isoformat(), "symptoms": {}}], today)
-    assert decision.daily_mg == daily_mg
+    assert decision.daily_mg == daily_mg and type(decision.daily_mg) is Fraction  # exact, always
     assert (None if decision.step is None else decision.step.index) == step
     if today < date(2026, 12, 1):
         assert decision.message.startswith(
@@ -361,3 +361,15 @@ def test_after_the_last_step_of_a_plan_without_a_stop_its_dose_stays_in_force() 
     assert decision.daily_mg == 5 and decision.step is None
     empty = replace(steps_only, steps=())
     assert decide([{"date": after.isoformat(), "symptoms": {}}], after, empty).daily_mg == 0
+
+
+@pytest.mark.hazard("HZ-021")
+def test_a_plan_that_stops_on_its_first_day_has_no_dose_in_force_that_day() -> None:
+    """A stop from a dose already at the final-step limit: no step, stop date = start date."""
+    start = date(2026, 12, 1)
+    stop_at_once = replace(diarist_plan(), steps=(), stop_date=start)
+    day_before = decide([{"date": "2026-11-30", "symptoms": {}}], start - timedelta(days=1),
+                        stop_at_once)
+    assert day_before.daily_mg == 60
+    on_the_day = decide([{"date": "2026-12-01", "symptoms": {}}], start, stop_at_once)
+    assert on_the_day.daily_mg == 0 and on_the_day.step is None

@@ -215,3 +215,15 @@ def test_the_oracle_reads_the_rules_it_claims() -> None:
                {"date": "2026-11-30", "symptoms": {}, "spasticity": 3},
                {"date": "2026-12-05", "symptoms": {}, "spasticity": 3 + RISE}]
     assert oracle(spastic, date(2026, 12, 5)) == ("hold", {"spasticity_rise"})
+
+
+@pytest.mark.hazard("HZ-030")
+def test_a_window_whose_latest_checkin_is_on_its_first_day_answers_and_an_empty_one_refuses() -> None:
+    today = date(2026, 12, 9)
+    items = [quiet(today - timedelta(days=1))]
+    since = today - timedelta(days=1)  # the latest check-in is on the window's first day
+    assert windowed(items, today, since) == whole(items, today)
+    with pytest.raises(HistoryTooShort, match=r"^no check-in given since 2026-12-09$"):
+        windowed(items, today, today)  # the latest check-in lies before the window
+    with pytest.raises(HistoryTooShort, match=r"^no check-in given since 2026-12-09$"):
+        assess(PLAN, [], today, RULES, complete_since=today)
