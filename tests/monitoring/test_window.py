@@ -227,3 +227,19 @@ def test_a_window_whose_latest_checkin_is_on_its_first_day_answers_and_an_empty_
         windowed(items, today, today)  # the latest check-in lies before the window
     with pytest.raises(HistoryTooShort, match=r"^no check-in given since 2026-12-09$"):
         assess(PLAN, [], today, RULES, complete_since=today)
+
+
+@pytest.mark.hazard("HZ-030")
+def test_a_run_that_starts_inside_the_window_is_answered_and_one_reaching_past_it_refuses() -> None:
+    today = date(2026, 12, 9)
+    since = today - timedelta(days=3)
+    items = [quiet(since), *[quiet(since + timedelta(days=i), symptoms={"insomnia": 2})
+                             for i in (1, 2, 3)]]  # the check-in on `since` ends the run
+    assert windowed(items, today, since) == whole(items, today)
+    longer = [quiet(since - timedelta(days=1)),
+              *[quiet(since + timedelta(days=i), symptoms={"insomnia": 2}) for i in range(4)]]
+    with pytest.raises(HistoryTooShort, match=r"^insomnia has lasted since before 2026-12-06$"):
+        windowed(longer, today, since)
+    every_day = [quiet(since + timedelta(days=i), symptoms={"insomnia": 2}) for i in range(4)]
+    with pytest.raises(HistoryTooShort, match=r"^insomnia has lasted since the first check-in"):
+        windowed(every_day, today, since)
