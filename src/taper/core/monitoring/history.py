@@ -71,7 +71,8 @@ def _describe(ids: Sequence[str], checkin: CheckIn, rules: MonitoringRules) -> s
     parts = []
     for sid in ids:
         symptom = rules.symptom(sid)
-        wording = sid if symptom is None else symptom.wording[0].lower() + symptom.wording[1:]
+        assert symptom is not None  # check-ins name only catalogued symptoms (checkin.py)
+        wording = symptom.wording[0].lower() + symptom.wording[1:]
         parts.append(f"{wording} ({rules.severity_label(checkin.severity(sid))})")
     return ", ".join(parts)
 
