@@ -180,11 +180,18 @@ def run_module(module: str, jobs: int, equivalents: dict[str, dict[str, str]]) -
     }
 
 
-def write_entry(entry: dict[str, Any]) -> None:
-    """Merge one module's entry into the report as it is now (another run may have written)."""
+def write_entry(entry: dict[str, Any] | None) -> None:
+    """Merge one module's entry into the report as it is now (another run may have written),
+    each equivalent mutant with its reason from the reviewed list."""
     report = json.loads(REPORT.read_text("utf-8")) if REPORT.exists() else {"modules": []}
     by_path = {m["path"]: m for m in report["modules"]}
-    by_path[entry["path"]] = entry
+    if entry is not None:
+        by_path[entry["path"]] = entry
+    equivalents = load_equivalents()
+    for module in by_path.values():
+        module["equivalent_mutants"] = [
+            {"id": key, **equivalents[key]} for key in module.get("equivalent_ids", [])
+            if key in equivalents]
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     merged = {"modules": [by_path[p] for p in sorted(by_path)]}
     REPORT.write_text(json.dumps(merged, indent=1, ensure_ascii=False) + "\n", "utf-8")
@@ -214,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{module}: {entry['killed']}/{entry['mutants'] - entry['equivalent']} killed "
               f"(score {entry['score']}, {entry['equivalent']} equivalent, {entry['seconds']} s)")
         write_entry(entry)
+    write_entry(None)  # the reasons as reviewed now
     return 0
 
 
