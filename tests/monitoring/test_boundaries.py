@@ -293,6 +293,12 @@ def test_two_missed_doses_name_the_times_in_the_basis() -> None:
         "checkin": D, "scheduled": "08:00, 14:00, 20:00", "missed": "08:00, 20:00",
         "missed.at_least": 2}
     assert f"Reason: 2 missed doses on {D}." in decision.message
+    assert decision.message.endswith(
+        " Missing doses during a baclofen taper can bring on withdrawal. Take your next dose at "
+        "its usual time; do not take extra to make up for the missed ones.")
+    assert decision.clinician_note == (
+        "CONTACT_PRESCRIBER: missed_doses — patient asked to contact the prescriber today; dose "
+        "held (on 50 mg a day, 3 day(s) after the reduction of 2026-12-06).")
 
 
 # ---------------------------------------------------------------- the plan's own dates
