@@ -139,6 +139,7 @@ def mutated_line(work: Path, mutant: str) -> str:
 
 
 def run_module(module: str, jobs: int, equivalents: dict[str, dict[str, str]]) -> dict[str, Any]:
+    key = inputs_key(module)  # of the files copied now, not of what they are when it ends
     work = prepare(module)
     started = time.monotonic()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DJANGO_SETTINGS_MODULE")}
@@ -176,7 +177,7 @@ def run_module(module: str, jobs: int, equivalents: dict[str, dict[str, str]]) -
         "equivalent_ids": sorted(equivalent),
         "tests": list(TARGETS[module]),
         "seconds": seconds,
-        "inputs": inputs_key(module),
+        "inputs": key,
     }
 
 
