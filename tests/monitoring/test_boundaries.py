@@ -379,3 +379,10 @@ def test_a_plan_that_stops_on_its_first_day_has_no_dose_in_force_that_day() -> N
     assert day_before.daily_mg == 60
     on_the_day = decide([{"date": "2026-12-01", "symptoms": {}}], start, stop_at_once)
     assert on_the_day.daily_mg == 0 and on_the_day.step is None
+
+
+def test_before_a_plan_with_no_regimen_the_dose_in_force_is_an_exact_zero() -> None:
+    nothing_before = replace(diarist_plan(), baseline=())  # e.g. starting the drug
+    day = date(2026, 11, 30)
+    decision = decide([{"date": day.isoformat(), "symptoms": {}}], day, nothing_before)
+    assert decision.daily_mg == 0 and type(decision.daily_mg) is Fraction

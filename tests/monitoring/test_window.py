@@ -243,3 +243,15 @@ def test_a_run_that_starts_inside_the_window_is_answered_and_one_reaching_past_i
     every_day = [quiet(since + timedelta(days=i), symptoms={"insomnia": 2}) for i in range(4)]
     with pytest.raises(HistoryTooShort, match=r"^insomnia has lasted since the first check-in"):
         windowed(every_day, today, since)
+
+
+@pytest.mark.hazard("HZ-030")
+def test_suggestions_are_answered_from_a_window_that_starts_with_the_plan() -> None:
+    today = date(2026, 12, 20)
+    items = [quiet(PLAN.start_date + timedelta(days=i)) for i in range(19)]
+    items.append(quiet(today, symptoms={"anxiety": 3}))  # severe: contact, with suggestions
+    from_start = windowed(items, today, PLAN.start_date)
+    assert from_start == whole(items, today) and from_start.suggestions
+    with pytest.raises(HistoryTooShort,
+                       match=r"^the suggestions read check-ins from 2026-12-01$"):
+        windowed(items, today, PLAN.start_date + timedelta(days=1))
