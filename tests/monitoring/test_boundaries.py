@@ -386,3 +386,24 @@ def test_before_a_plan_with_no_regimen_the_dose_in_force_is_an_exact_zero() -> N
     day = date(2026, 11, 30)
     decision = decide([{"date": day.isoformat(), "symptoms": {}}], day, nothing_before)
     assert decision.daily_mg == 0 and type(decision.daily_mg) is Fraction
+
+
+@pytest.mark.hazard("HZ-020")
+def test_a_red_flag_symptom_is_left_to_its_red_flag_rule_alone() -> None:
+    decision = decide([{"date": D, "symptoms": {"muscle_spasms": 3}}], TODAY)
+    assert decision.action == "emergency"
+    assert rules_of(decision) == ["red_flag_symptom.muscle_spasms", "timeline"]
+
+
+def test_a_step_with_a_vital_sign_hold_is_not_a_tolerated_dose() -> None:
+    """Step 1's check-ins had a fast pulse (a hold): the last tolerated dose is the one before."""
+    today = date(2026, 12, 8)
+    step1 = [{"date": f"2026-12-0{d}", "heart_rate": 100} for d in range(1, 6)]
+    items = [*step1, {"date": today.isoformat(), "symptoms": {"anxiety": 3}}]
+    decision = decide(items, today)
+    back = [s for s in decision.suggestions if s.kind == "return_to_dose"]
+    assert [s.daily_mg for s in back] == [60]
+    assert back[0].basis.inputs["last_tolerated"] == "the dose before the taper"
+    quiet_step1 = [{"date": f"2026-12-0{d}", "heart_rate": 99} for d in range(1, 6)]
+    again = decide([*quiet_step1, items[-1]], today)
+    assert [s.daily_mg for s in again.suggestions if s.kind == "return_to_dose"] == [55]
