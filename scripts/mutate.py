@@ -59,23 +59,24 @@ SUPPORT = ("tests/__init__.py", "tests/conftest.py", "tests/profile.py", "exampl
 KILLED = {"killed", "timeout", "caught by type check"}
 
 
-def sha256_of(paths: list[Path]) -> str:
+def sha256_of(paths: list[Path], root: Path = ROOT) -> str:
     digest = hashlib.sha256()
     for path in sorted(paths):
-        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def inputs_key(module: str) -> str:
+def inputs_key(module: str, root: Path = ROOT) -> str:
     """What a module's result depends on: its code, its tests, the clinical data, the tool.
 
     A change elsewhere in the core (a module it calls) is not in the key: `--force` reruns.
+    A run keys its result on the copies in its work folder, i.e. on exactly what it tested.
     """
-    files = [ROOT / module, *(ROOT / "src" / "taper" / "knowledge").rglob("*.toml")]
+    files = [root / module, *(root / "src" / "taper" / "knowledge").rglob("*.toml")]
     for folder in TARGETS[module]:
-        files += [p for p in (ROOT / folder).rglob("*.py")]
-    return f"mutmut-{version('mutmut')}:" + sha256_of(files)
+        files += [p for p in (root / folder).rglob("*.py")]
+    return f"mutmut-{version('mutmut')}:" + sha256_of(files, root)
 
 
 def load_equivalents() -> dict[str, dict[str, str]]:
@@ -91,7 +92,7 @@ def load_equivalents() -> dict[str, dict[str, str]]:
 
 
 def prepare(module: str) -> Path:
-    work = WORK / module.removeprefix(f"{CORE}/").removesuffix(".py").replace("/", ".")
+    work = work_folder(module)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     ignore = shutil.ignore_patterns("__pycache__", "web", "*.pyc")
@@ -138,8 +139,11 @@ def mutated_line(work: Path, mutant: str) -> str:
                      if line.startswith("+") and not line.startswith("+++"))
 
 
+def work_folder(module: str) -> Path:
+    return WORK / module.removeprefix(f"{CORE}/").removesuffix(".py").replace("/", ".")
+
+
 def run_module(module: str, jobs: int, equivalents: dict[str, dict[str, str]]) -> dict[str, Any]:
-    key = inputs_key(module)  # of the files copied now, not of what they are when it ends
     work = prepare(module)
     started = time.monotonic()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DJANGO_SETTINGS_MODULE")}
@@ -149,19 +153,24 @@ def run_module(module: str, jobs: int, equivalents: dict[str, dict[str, str]]) -
     if done.returncode != 0:
         sys.stderr.write(done.stdout[-4000:] + done.stderr[-4000:])
         raise SystemExit(f"mutmut failed on {module} (exit {done.returncode})")
-    seconds = round(time.monotonic() - started)
+    return score(module, work, equivalents, round(time.monotonic() - started))
+
+
+def score(module: str, work: Path, equivalents: dict[str, dict[str, str]],
+          seconds: int) -> dict[str, Any]:
+    """The module's entry from the results in its work folder and the reviewed equivalents."""
     found = statuses(work, module)
     prefix = module.removeprefix("src/").removesuffix(".py").replace("/", ".") + "."
     equivalent, stale = [], []
-    for key, entry in equivalents.items():
-        if not key.startswith(prefix):
+    for name, entry in equivalents.items():
+        if not name.startswith(prefix):
             continue
-        if key not in found or mutated_line(work, key) != entry["line"]:
-            stale.append(key)
-        elif found[key] in KILLED:
-            stale.append(f"{key} (killed: not equivalent)")
+        if name not in found or mutated_line(work, name) != entry["line"]:
+            stale.append(name)
+        elif found[name] in KILLED:
+            stale.append(f"{name} (killed: not equivalent)")
         else:
-            equivalent.append(key)
+            equivalent.append(name)
     if stale:
         raise SystemExit(f"{EQUIVALENTS.name}: stale entries for {module}: {', '.join(stale)}")
     killed = sorted(k for k, s in found.items() if s in KILLED)
@@ -177,7 +186,7 @@ def run_module(module: str, jobs: int, equivalents: dict[str, dict[str, str]]) -
         "equivalent_ids": sorted(equivalent),
         "tests": list(TARGETS[module]),
         "seconds": seconds,
-        "inputs": key,
+        "inputs": inputs_key(module, work),  # the copies it tested
     }
 
 
@@ -203,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--modules", default="", help="comma-separated paths (default: every core module)")
     parser.add_argument("--force", action="store_true", help="run even if nothing changed")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--rescore", action="store_true",
+                        help="recount the last run's results with the equivalents as listed now")
     args = parser.parse_args(argv)
     chosen = [m.strip() for m in args.modules.split(",") if m.strip()] or list(TARGETS)
     unknown = [m for m in chosen if m not in TARGETS]
@@ -214,6 +225,13 @@ def main(argv: list[str] | None = None) -> int:
     report = json.loads(REPORT.read_text("utf-8")) if REPORT.exists() else {"modules": []}
     by_path = {m["path"]: m for m in report["modules"]}
     for module in chosen:
+        if args.rescore:  # after editing the equivalents: no new run, the last one's results
+            old = by_path.get(module)
+            if old is None or not (work_folder(module) / "mutants").is_dir():
+                print(f"{module}: no results to rescore", file=sys.stderr)
+                return 2
+            write_entry(score(module, work_folder(module), equivalents, old["seconds"]))
+            continue
         if not args.force and by_path.get(module, {}).get("inputs") == inputs_key(module):
             print(f"{module}: unchanged, kept")
             continue
