@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test check bench clean install system-deps
+.PHONY: run test check bench mutate clean install system-deps
 
 run: $(STAMP)
 	$(BIN)/taper serve --demo
@@ -22,6 +22,14 @@ check: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Mutation testing of the clinical core (docs/adr/0019-mutation-testing.md): only the modules
+# whose code, tests or data changed since docs/quality/mutation.json was written.
+# `make mutate MODULES=src/taper/core/monitoring/pacing.py,...`, `make mutate FORCE=1`, JOBS=2.
+MODULES ?=
+JOBS ?= 2
+mutate: $(STAMP)
+	$(BIN)/python scripts/mutate.py --jobs $(JOBS) $(if $(MODULES),--modules $(MODULES)) $(if $(FORCE),--force)
 
 install: $(STAMP)
 

@@ -124,6 +124,7 @@ def check_in(window: Pages, name: str, **severities: int) -> None:
 
 @pytest.mark.hazard("HZ-082")
 @pytest.mark.hazard("HZ-086")
+@pytest.mark.hazard("HZ-087")
 def test_a_red_flag_reaches_the_patient_full_page_and_the_clinician_on_their_list(
         open_window: Callable[[], Pages], live_server: object, settings: Any) -> None:
     settings.SITE_URL = str(live_server)  # links given out are on the site's own address

@@ -113,10 +113,6 @@ def test_medication_carries_rxnorm_when_verified(baclofen) -> None:
     assert coding["system"] == "http://www.nlm.nih.gov/research/umls/rxnorm"
 
 
-def test_the_same_plan_gives_the_same_bytes(diarist, baclofen, options) -> None:
-    assert fhir.render(diarist, baclofen, options) == fhir.render(diarist, baclofen, options)
-
-
 @pytest.mark.parametrize(
     ("change", "message"),
     [

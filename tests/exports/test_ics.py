@@ -120,10 +120,6 @@ def test_uids_are_stable_and_sequence_follows_the_plan_version(diarist, baclofen
     assert {int(e["sequence"]) for e in v1} == {1} and {int(e["sequence"]) for e in v2} == {2}
 
 
-def test_the_same_plan_renders_the_same_bytes(diarist, baclofen, options) -> None:
-    assert ics.render(diarist, baclofen, options) == ics.render(diarist, baclofen, options)
-
-
 @pytest.mark.hazard("HZ-049")
 def test_uid_names_the_plan_step_and_time_but_never_the_drug(diarist, options) -> None:
     step = diarist.steps[2]

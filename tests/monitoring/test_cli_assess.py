@@ -65,6 +65,7 @@ def _run(tmp_path: Path, checkins: str, today: str = "2026-12-10",
             "--checkins", str(tmp_path / "checkins.json"), "--today", today]
 
 
+@pytest.mark.hazard("HZ-024")
 @pytest.mark.parametrize(
     ("checkins", "today", "plan", "message"),
     [

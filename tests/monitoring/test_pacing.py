@@ -68,6 +68,7 @@ def test_moderate_anxiety_and_insomnia_the_day_after_a_cut_holds(plan: Plan) -> 
     assert decision.suggestions == ()
 
 
+@pytest.mark.hazard("HZ-021")
 def test_insomnia_still_moderate_ten_days_later_goes_to_the_prescriber(plan: Plan) -> None:
     start = date(2026, 12, 7)
     items = [*quiet_week(date(2026, 11, 28), date(2026, 12, 5)),

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import event, given, settings
+from hypothesis import event, given, note, settings
 from hypothesis import strategies as st
 
 from taper.core.monitoring.checkin import CheckIn, effective
@@ -18,6 +18,7 @@ from taper.core.monitoring.history import HistoryTooShort
 from taper.core.monitoring.pacing import PacingDecision, assess
 from taper.knowledge.monitoring import load_monitoring
 from tests.monitoring.plans import checkins, diarist_plan
+from tests.profile import examples
 
 RULES = load_monitoring("baclofen")
 PLAN = diarist_plan()  # starts 2026-12-01
@@ -110,15 +111,147 @@ def histories(draw: st.DrawFn) -> tuple[list[dict[str, Any]], date, date]:
     return items, today, since
 
 
+# ------------------------------------------------------------------ the oracle
+# An independent reading of the pacing rules (SPEC M2-M3 and the baclofen data), written
+# without the engine's code, for the check-ins `histories` draws (symptoms of 0-3 that are
+# never red flags, spasticity 0-10, no vital signs or doses): both the window's answer and the
+# whole history's must agree with it, so a wrong decision in both paths fails.
+PACING = RULES.pacing
+STALE_AFTER = int(PACING["no_recent_checkin"].param("max_age_days"))
+MODERATE = int(PACING["moderate_symptom"].param("from_severity"))
+SEVERE = int(PACING["severe_symptom"].param("from_severity"))
+PERSIST_FROM = int(PACING["persisting_symptom"].param("from_severity"))
+PERSIST_DAYS = int(PACING["persisting_symptom"].param("days"))
+RISE = int(PACING["spasticity_rise"].param("points"))
+VERY_SEVERE = int(next(r for r in RULES.red_flag_rules()
+                       if r.id == "very_severe_spasticity").when[0].at_least)
+ORDER = ["proceed", "hold", "contact_prescriber", "emergency"]
+
+
+def oracle(items: list[dict[str, Any]], today: date) -> tuple[str, set[str]]:
+    """The action and the rules that fire, from the raw check-ins."""
+    days: dict[str, dict[str, Any]] = {}
+    for item in items:  # a later entry for a date replaces the earlier one
+        if item["date"] <= today.isoformat():
+            days[item["date"]] = item
+    log = [days[d] for d in sorted(days)]
+    if not log or (today - date.fromisoformat(log[-1]["date"])).days > STALE_AFTER:
+        fired = {"no_recent_checkin"}
+    else:
+        latest = log[-1]
+        before = [c for c in log if c["date"] < PLAN.start_date.isoformat()]
+        base = before[-1]["symptoms"] if before else {}
+        fired = set()
+        for symptom, level in latest["symptoms"].items():
+            if level <= base.get(symptom, 0):
+                continue
+            run_days = 0  # back over check-ins (not calendar days) while it stays as bad
+            for earlier in reversed(log):
+                now = earlier["symptoms"].get(symptom, 0)
+                if now < PERSIST_FROM or now <= base.get(symptom, 0):
+                    break
+                run_days = (date.fromisoformat(latest["date"])
+                            - date.fromisoformat(earlier["date"])).days  # to the check-in
+            severe = level >= SEVERE
+            lasting = level >= PERSIST_FROM and run_days >= PERSIST_DAYS
+            if severe:
+                fired.add("severe_symptom")
+            if lasting:  # a severe symptom that has lasted is both
+                fired.add("persisting_symptom")
+            if level >= MODERATE and not severe and not lasting:
+                fired.add("moderate_symptom")
+        readings = [c["spasticity"] for c in log if "spasticity" in c]
+        reference = (before[-1]["spasticity"] if before and "spasticity" in before[-1]
+                     else readings[0] if readings else None)
+        if "spasticity" in latest:
+            if reference is not None and latest["spasticity"] - reference >= RISE:
+                fired.add("spasticity_rise")
+            if latest["spasticity"] >= VERY_SEVERE:
+                fired.add("very_severe_spasticity")
+    action = max((PACING[r].action if r in PACING else "emergency" for r in fired),
+                 key=ORDER.index, default="proceed")
+    if action == "hold" and PLAN.stop_date is not None and today >= PLAN.stop_date:
+        fired.add("hold_after_stop")
+        action = "contact_prescriber"
+    return action, fired
+
+
+def fired_rules(decision: PacingDecision) -> set[str]:
+    return {b.rule for b in decision.basis} - {"stable", "timeline"}
+
+
 @pytest.mark.hazard("HZ-030")
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(150, 1500), deadline=None)
 @given(histories())
 def test_the_window_gives_the_whole_history_answer_or_refuses(case: Any) -> None:
     items, today, since = case
+    note(f"{today=} {since=} {items=}")
+    complete = whole(items, today)
+    action, fired = oracle(items, today)
+    assert (complete.action, fired_rules(complete)) == (action, fired)
     try:
         answer = windowed(items, today, since)
     except HistoryTooShort:
         event("the window refused")
         return
     event("answered from the window")
-    assert answer == whole(items, today)
+    assert answer == complete
+
+
+def test_the_oracle_reads_the_rules_it_claims() -> None:
+    """The oracle's own boundaries, so a wrong oracle cannot agree with a wrong engine."""
+    start = PLAN.start_date
+    quiet_day = {"symptoms": {}}
+    assert oracle([], start) == ("hold", {"no_recent_checkin"})
+    stale = start + timedelta(days=STALE_AFTER + 1)
+    assert oracle([{"date": start.isoformat(), **quiet_day}], stale)[0] == "hold"
+    fresh = start + timedelta(days=STALE_AFTER)
+    assert oracle([{"date": start.isoformat(), **quiet_day}], fresh) == ("proceed", set())
+    run = [{"date": (start + timedelta(days=i)).isoformat(), "symptoms": {"tremor": 2}}
+           for i in range(PERSIST_DAYS + 1)]
+    assert oracle(run, start + timedelta(days=PERSIST_DAYS))[1] == {"persisting_symptom"}
+    assert oracle(run[1:], start + timedelta(days=PERSIST_DAYS))[1] == {"moderate_symptom"}
+    spastic = [{"date": "2026-11-20", "symptoms": {}, "spasticity": 8},
+               {"date": "2026-11-30", "symptoms": {}, "spasticity": 3},
+               {"date": "2026-12-05", "symptoms": {}, "spasticity": 3 + RISE}]
+    assert oracle(spastic, date(2026, 12, 5)) == ("hold", {"spasticity_rise"})
+
+
+@pytest.mark.hazard("HZ-030")
+def test_a_window_whose_latest_checkin_is_on_its_first_day_answers_and_an_empty_one_refuses() -> None:
+    today = date(2026, 12, 9)
+    items = [quiet(today - timedelta(days=1))]
+    since = today - timedelta(days=1)  # the latest check-in is on the window's first day
+    assert windowed(items, today, since) == whole(items, today)
+    with pytest.raises(HistoryTooShort, match=r"^no check-in given since 2026-12-09$"):
+        windowed(items, today, today)  # the latest check-in lies before the window
+    with pytest.raises(HistoryTooShort, match=r"^no check-in given since 2026-12-09$"):
+        assess(PLAN, [], today, RULES, complete_since=today)
+
+
+@pytest.mark.hazard("HZ-030")
+def test_a_run_that_starts_inside_the_window_is_answered_and_one_reaching_past_it_refuses() -> None:
+    today = date(2026, 12, 9)
+    since = today - timedelta(days=3)
+    items = [quiet(since), *[quiet(since + timedelta(days=i), symptoms={"insomnia": 2})
+                             for i in (1, 2, 3)]]  # the check-in on `since` ends the run
+    assert windowed(items, today, since) == whole(items, today)
+    longer = [quiet(since - timedelta(days=1)),
+              *[quiet(since + timedelta(days=i), symptoms={"insomnia": 2}) for i in range(4)]]
+    with pytest.raises(HistoryTooShort, match=r"^insomnia has lasted since before 2026-12-06$"):
+        windowed(longer, today, since)
+    every_day = [quiet(since + timedelta(days=i), symptoms={"insomnia": 2}) for i in range(4)]
+    with pytest.raises(HistoryTooShort, match=r"^insomnia has lasted since the first check-in"):
+        windowed(every_day, today, since)
+
+
+@pytest.mark.hazard("HZ-030")
+def test_suggestions_are_answered_from_a_window_that_starts_with_the_plan() -> None:
+    today = date(2026, 12, 20)
+    items = [quiet(PLAN.start_date + timedelta(days=i)) for i in range(19)]
+    items.append(quiet(today, symptoms={"anxiety": 3}))  # severe: contact, with suggestions
+    from_start = windowed(items, today, PLAN.start_date)
+    assert from_start == whole(items, today) and from_start.suggestions
+    with pytest.raises(HistoryTooShort,
+                       match=r"^the suggestions read check-ins from 2026-12-01$"):
+        windowed(items, today, PLAN.start_date + timedelta(days=1))

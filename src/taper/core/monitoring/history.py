@@ -8,7 +8,7 @@ from datetime import date
 
 from taper.core.monitoring.basis import Basis, Firing, InputValue
 from taper.core.monitoring.checkin import CheckIn, scheduled_times
-from taper.core.monitoring.redflags import red_flags, threshold_firings
+from taper.core.monitoring.redflags import threshold_firings
 from taper.core.monitoring.rulebook import MonitoringRules
 from taper.core.plan import Plan
 
@@ -71,7 +71,8 @@ def _describe(ids: Sequence[str], checkin: CheckIn, rules: MonitoringRules) -> s
     parts = []
     for sid in ids:
         symptom = rules.symptom(sid)
-        wording = sid if symptom is None else symptom.wording[0].lower() + symptom.wording[1:]
+        assert symptom is not None  # check-ins name only catalogued symptoms (checkin.py)
+        wording = symptom.wording[0].lower() + symptom.wording[1:]
         parts.append(f"{wording} ({rules.severity_label(checkin.severity(sid))})")
     return ", ".join(parts)
 
@@ -149,7 +150,7 @@ def missed_dose_firing(latest: CheckIn, plan: Plan, rules: MonitoringRules) -> l
 
 def is_stable(checkin: CheckIn, ref: Reference, rules: MonitoringRules) -> bool:
     """No red flag, no vital-sign rule, nothing new or worse at moderate, no stiffening."""
-    if threshold_firings(checkin, rules) or red_flags(checkin, rules):
+    if threshold_firings(checkin, rules):  # red flags are threshold rules too
         return False
     hold_from = int(rules.pacing["moderate_symptom"].param("from_severity"))
     if any(_worse(checkin, ref, s, hold_from) for s in checkin.symptoms):

@@ -102,10 +102,10 @@ def assess(
     log = tuple(c for c in effective(checkins) if c.date <= today)
     firings = _firings(plan, log, today, rules, complete_since)
     action: Action = max((f.action for f in firings), key=rank, default="proceed")
-    stopped = plan.stop_date is not None and today >= plan.stop_date
-    if action == "hold" and stopped:
+    stop = plan.stop_date
+    if action == "hold" and stop is not None and today >= stop:
         rule = rules.pacing["hold_after_stop"]
-        inputs = {"stop_date": plan.stop_date.isoformat() if plan.stop_date else None}
+        inputs = {"stop_date": stop.isoformat()}
         firings.append(Firing(rule.action, Basis.of(rule.id, rule.fact, inputs),
                               (rule.patient_wording,)))
         action = rule.action
@@ -113,7 +113,8 @@ def assess(
     current = daily_mg_on(plan, today)
     latest = log[-1] if log else None
     if not firings:
-        inputs = {"checkin": None if latest is None else latest.date.isoformat()}
+        assert latest is not None  # with no check-in, no_recent_checkin has fired
+        inputs = {"checkin": latest.date.isoformat()}
         stable = Basis("stable", inputs, "spec",
                        "No rule fired on a recent check-in: the plan proceeds as written.")
         basis: tuple[Basis, ...] = (stable, tl.basis)

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from taper.core.amounts import decimal_str, rounded_str
 from taper.core.monitoring.basis import Basis, Firing, InputValue
 from taper.core.monitoring.checkin import CheckIn
 from taper.core.monitoring.rulebook import Condition, MonitoringRules, ThresholdRule
 
 
-def _shown(measure: str, checkin: CheckIn) -> InputValue:
-    value = checkin.measure(measure)
-    if value is None:
-        return None
+def _shown(measure: str, value: Fraction) -> InputValue:
+    """A reading as the basis shows it: °C to one decimal place (°F readings convert to
+    repeating decimals); severities, heart rate and spasticity are whole numbers (checkin.py)."""
     if measure == "temperature_c":
-        return rounded_str(value, 1)  # °F readings convert to repeating decimals
-    return int(value) if value.denominator == 1 else decimal_str(value)
+        return rounded_str(value)
+    return int(value)
 
 
 def _holds(condition: Condition, checkin: CheckIn) -> bool:
@@ -29,19 +30,17 @@ def fires(rule: ThresholdRule, checkin: CheckIn) -> bool:
 def firing(rule: ThresholdRule, checkin: CheckIn) -> Firing:
     inputs: dict[str, InputValue] = {"checkin": checkin.date.isoformat()}
     for c in rule.when:
-        inputs[c.measure] = _shown(c.measure, checkin)
+        value = checkin.measure(c.measure)
+        assert value is not None  # the rule fired, so fires() found every reading it needs
+        inputs[c.measure] = _shown(c.measure, value)
         inputs[f"{c.measure}.at_least"] = decimal_str(c.at_least)
     reason = rule.patient_wording
-    if "temperature_c" in inputs and inputs["temperature_c"] is not None:
+    if "temperature_c" in inputs:
         reason = f"{reason} ({inputs['temperature_c']} °C)"
     return Firing(rule.action, Basis.of(rule.id, rule.fact, inputs), (reason,))
 
 
 def threshold_firings(checkin: CheckIn, rules: MonitoringRules) -> list[Firing]:
-    """Every red flag and vital-sign rule that this check-in meets."""
+    """Every red flag and vital-sign rule that this check-in meets (red flags first)."""
     return [firing(r, checkin) for r in rules.all_threshold_rules() if fires(r, checkin)]
 
-
-def red_flags(checkin: CheckIn, rules: MonitoringRules) -> list[Firing]:
-    """Only the red flags: each means emergency care now, whatever else is true."""
-    return [firing(r, checkin) for r in rules.red_flag_rules() if fires(r, checkin)]

@@ -1,0 +1,248 @@
+"""Mutation testing of the clinical core with mutmut, one module at a time (`make mutate`).
+
+For each module it copies the package, the module's fast tests and what they read into
+build/mutate/<module>/, runs `mutmut run` there at low priority, and merges the module's
+counts into docs/quality/mutation.json:
+
+    {"modules": [{"path", "mutants", "killed", "equivalent", "score", ...}]}
+
+score = killed / (mutants - equivalent). Timeouts count as killed (the mutant never
+finished); "no tests" and survivors do not. Equivalent mutants (ones that cannot change
+behaviour) are listed by hand, each with its reason and the mutated line, in
+docs/quality/equivalent-mutants.toml; an entry whose line no longer matches the mutant of
+that id is stale and stops the run, so a renumbering never hides a survivor.
+
+Incremental: a module is run again only when its inputs changed, i.e. the sha256 of the
+module, its tests, the clinical data files and the mutmut version differ from the `inputs`
+stored with its entry. `--modules a.py,b.py` (make mutate MODULES=...) picks modules,
+`--force` reruns them whatever the hashes say.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+CORE = "src/taper/core"
+REPORT = ROOT / "docs" / "quality" / "mutation.json"
+EQUIVALENTS = ROOT / "docs" / "quality" / "equivalent-mutants.toml"
+WORK = ROOT / "build" / "mutate"
+
+# Each core module and the fast tests that guard it (the core's own tests, never the web's).
+MONITORING_TESTS = ("tests/monitoring",)
+PLANNING_TESTS = ("tests/core",)
+TARGETS: dict[str, tuple[str, ...]] = {
+    f"{CORE}/composer.py": PLANNING_TESTS,
+    f"{CORE}/planner.py": PLANNING_TESTS,
+    f"{CORE}/distribution.py": PLANNING_TESTS,
+    f"{CORE}/amount_sets.py": PLANNING_TESTS,
+    f"{CORE}/strategies.py": PLANNING_TESTS,
+    **{
+        f"{CORE}/monitoring/{name}.py": MONITORING_TESTS
+        for name in ("baseline", "basis", "checkin", "history", "messages", "pacing", "redflags",
+                     "rulebook", "shift", "suggestions", "symptoms", "timeline")
+    },
+}
+# Read by the tests but not mutated: copied into each work folder.
+SUPPORT = ("tests/__init__.py", "tests/conftest.py", "tests/profile.py", "examples")
+KILLED = {"killed", "timeout", "caught by type check"}
+
+
+def sha256_of(paths: list[Path], root: Path = ROOT) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def inputs_key(module: str, root: Path = ROOT) -> str:
+    """What a module's result depends on: its code, its tests, the clinical data, the tool.
+
+    A change elsewhere in the core (a module it calls) is not in the key: `--force` reruns.
+    A run keys its result on the copies in its work folder, i.e. on exactly what it tested.
+    """
+    files = [root / module, *(root / "src" / "taper" / "knowledge").rglob("*.toml")]
+    for folder in TARGETS[module]:
+        files += [p for p in (root / folder).rglob("*.py")]
+    return f"mutmut-{version('mutmut')}:" + sha256_of(files, root)
+
+
+def load_equivalents() -> dict[str, dict[str, str]]:
+    """id -> {"line", "reason"}; every entry must give both."""
+    data = tomllib.loads(EQUIVALENTS.read_text("utf-8"))
+    found: dict[str, dict[str, str]] = {}
+    for entry in data.get("mutant", []):
+        missing = [k for k in ("id", "line", "reason") if not str(entry.get(k, "")).strip()]
+        if missing:
+            raise SystemExit(f"{EQUIVALENTS.name}: an entry lacks {', '.join(missing)}: {entry}")
+        found[entry["id"]] = {"line": entry["line"].strip(), "reason": entry["reason"]}
+    return found
+
+
+def prepare(module: str) -> Path:
+    work = work_folder(module)
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    ignore = shutil.ignore_patterns("__pycache__", "web", "*.pyc")
+    shutil.copytree(ROOT / "src" / "taper", work / "src" / "taper", ignore=ignore)
+    for item in (*SUPPORT, *TARGETS[module]):
+        source = ROOT / item
+        if source.is_dir():
+            shutil.copytree(source, work / item, ignore=ignore)
+        else:
+            (work / item).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, work / item)
+    tests = ", ".join(json.dumps(t) for t in TARGETS[module])
+    (work / "pyproject.toml").write_text(
+        "[tool.mutmut]\n"
+        'source_paths = ["src"]\n'
+        f"only_mutate = [{json.dumps(module)}]\n"
+        f"pytest_add_cli_args_test_selection = [{tests}]\n"
+        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:django", "-x", "-q", '
+        '"--hypothesis-seed=0"]\n'
+        "use_git_change_detection = false\n"
+        'also_copy = ["examples"]\n'
+        "\n[tool.pytest.ini_options]\n"
+        'pythonpath = ["."]\n'
+        'addopts = "--strict-markers"\n'
+        'markers = ["hazard(id): verifies a hazard control", "browser: browser test", '
+        '"exhaustive: slow exhaustive comparison"]\n',
+        "utf-8",
+    )
+    return work
+
+
+def statuses(work: Path, module: str) -> dict[str, str]:
+    from mutmut.stats import status_by_exit_code
+
+    meta = json.loads((work / "mutants" / f"{module}.meta").read_text("utf-8"))
+    return {key: status_by_exit_code[code] for key, code in meta["exit_code_by_key"].items()}
+
+
+def mutated_line(work: Path, mutant: str) -> str:
+    """The added line(s) of a mutant's diff, as `mutmut show` prints it."""
+    shown = subprocess.run([sys.executable, "-m", "mutmut", "show", mutant], cwd=work,
+                           capture_output=True, text=True, check=True).stdout
+    return "\n".join(line[1:].strip() for line in shown.splitlines()
+                     if line.startswith("+") and not line.startswith("+++"))
+
+
+def work_folder(module: str) -> Path:
+    return WORK / module.removeprefix(f"{CORE}/").removesuffix(".py").replace("/", ".")
+
+
+def run_module(module: str, jobs: int, equivalents: dict[str, dict[str, str]]) -> dict[str, Any]:
+    work = prepare(module)
+    started = time.monotonic()
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DJANGO_SETTINGS_MODULE")}
+    done = subprocess.run(["nice", "-n", "10", sys.executable, "-m", "mutmut", "run",
+                           "--max-children", str(jobs)], cwd=work, env=env,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.stderr.write(done.stdout[-4000:] + done.stderr[-4000:])
+        raise SystemExit(f"mutmut failed on {module} (exit {done.returncode})")
+    return score(module, work, equivalents, round(time.monotonic() - started))
+
+
+def score(module: str, work: Path, equivalents: dict[str, dict[str, str]],
+          seconds: int) -> dict[str, Any]:
+    """The module's entry from the results in its work folder and the reviewed equivalents."""
+    found = statuses(work, module)
+    prefix = module.removeprefix("src/").removesuffix(".py").replace("/", ".") + "."
+    equivalent, stale = [], []
+    for name, entry in equivalents.items():
+        if not name.startswith(prefix):
+            continue
+        if name not in found or mutated_line(work, name) != entry["line"]:
+            stale.append(name)
+        elif found[name] in KILLED:
+            stale.append(f"{name} (killed: not equivalent)")
+        else:
+            equivalent.append(name)
+    if stale:
+        raise SystemExit(f"{EQUIVALENTS.name}: stale entries for {module}: {', '.join(stale)}")
+    killed = sorted(k for k, s in found.items() if s in KILLED)
+    survived = sorted(k for k, s in found.items() if s not in KILLED and k not in equivalent)
+    counted = len(found) - len(equivalent)
+    return {
+        "path": module,
+        "mutants": len(found),
+        "killed": len(killed),
+        "equivalent": len(equivalent),
+        "score": round(len(killed) / counted, 4) if counted else 1.0,
+        "survived": [{"id": k, "status": found[k], "line": mutated_line(work, k)} for k in survived],
+        "equivalent_ids": sorted(equivalent),
+        "tests": list(TARGETS[module]),
+        "seconds": seconds,
+        "inputs": inputs_key(module, work),  # the copies it tested
+    }
+
+
+def write_entry(entry: dict[str, Any] | None) -> None:
+    """Merge one module's entry into the report as it is now (another run may have written),
+    each equivalent mutant with its reason from the reviewed list."""
+    report = json.loads(REPORT.read_text("utf-8")) if REPORT.exists() else {"modules": []}
+    by_path = {m["path"]: m for m in report["modules"]}
+    if entry is not None:
+        by_path[entry["path"]] = entry
+    equivalents = load_equivalents()
+    for module in by_path.values():
+        module["equivalent_mutants"] = [
+            {"id": key, **equivalents[key]} for key in module.get("equivalent_ids", [])
+            if key in equivalents]
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    merged = {"modules": [by_path[p] for p in sorted(by_path)]}
+    REPORT.write_text(json.dumps(merged, indent=1, ensure_ascii=False) + "\n", "utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--modules", default="", help="comma-separated paths (default: every core module)")
+    parser.add_argument("--force", action="store_true", help="run even if nothing changed")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--rescore", action="store_true",
+                        help="recount the last run's results with the equivalents as listed now")
+    args = parser.parse_args(argv)
+    chosen = [m.strip() for m in args.modules.split(",") if m.strip()] or list(TARGETS)
+    unknown = [m for m in chosen if m not in TARGETS]
+    if unknown:
+        print(f"--modules: not a core module: {', '.join(unknown)} (accepted: {', '.join(TARGETS)})",
+              file=sys.stderr)
+        return 2
+    equivalents = load_equivalents()
+    report = json.loads(REPORT.read_text("utf-8")) if REPORT.exists() else {"modules": []}
+    by_path = {m["path"]: m for m in report["modules"]}
+    for module in chosen:
+        if args.rescore:  # after editing the equivalents: no new run, the last one's results
+            old = by_path.get(module)
+            if old is None or not (work_folder(module) / "mutants").is_dir():
+                print(f"{module}: no results to rescore", file=sys.stderr)
+                return 2
+            write_entry(score(module, work_folder(module), equivalents, old["seconds"]))
+            continue
+        if not args.force and by_path.get(module, {}).get("inputs") == inputs_key(module):
+            print(f"{module}: unchanged, kept")
+            continue
+        entry = run_module(module, args.jobs, equivalents)
+        by_path[module] = entry
+        print(f"{module}: {entry['killed']}/{entry['mutants'] - entry['equivalent']} killed "
+              f"(score {entry['score']}, {entry['equivalent']} equivalent, {entry['seconds']} s)")
+        write_entry(entry)
+    write_entry(None)  # the reasons as reviewed now
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
