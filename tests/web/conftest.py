@@ -29,3 +29,16 @@ def cast(db: None) -> Cast:
     kim = factories.patient(doctor, "kim@example.org", "Kim Lee", "Europe/London")
     return Cast(doctor, other_doctor, sam, kim, factories.admin(),
                 factories.active_plan(sam, doctor), factories.active_plan(kim, doctor))
+
+
+@pytest.fixture
+def every_dose_due(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Today's doses all due, whatever the clock says: the pages' "now" is a day ahead, so
+    marking any of today's doses is marking a past one (a mark is never ahead of the clock)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from taper.web.clinic.views import patient as patient_views
+
+    monkeypatch.setattr(patient_views, "now", lambda: timezone.now() + timedelta(days=1))

@@ -67,3 +67,21 @@ def suggestion_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
         seen[s.get("kind", "")] = option + 1
         rows.append({**s, "option": option})
     return rows
+
+
+def patient_basis(data: dict[str, Any]) -> list[str]:
+    """The decision's basis for the patient's "Why?": each reason once, in words, with where
+    it comes from named in words (never a rule id, a code or a bracketed source)."""
+    from taper.knowledge.checkin import load_checkin_questions
+
+    try:
+        words = load_checkin_questions(str(data.get("drug", ""))).source_words
+    except KeyError:
+        words = {}
+    lines: list[str] = []
+    for b in data.get("basis", []):
+        where = words.get(str(b.get("source", "")), "")
+        line = str(b.get("statement", "")).strip() + (f" This comes from {where}." if where else "")
+        if line not in lines:
+            lines.append(line)
+    return lines

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -11,7 +11,7 @@ from django.db.models import Q, Subquery
 
 from taper.web.clinic.audit.trail import audited
 from taper.web.clinic.engine import ServiceError, local_today, stored_plan
-from taper.web.clinic.models import CheckIn, Decision, DoseTaken, Patient, PlanVersion, Status, User
+from taper.web.clinic.models import CheckIn, Decision, Patient, PlanVersion, Status, User
 from taper.web.clinic.services.alerts import raise_for_decision
 from taper.web.clinic.services.followup import monitored_version
 from taper.web.clinic.services.plans import hold_version
@@ -141,25 +141,3 @@ def _assess(checkin: CheckIn, plan: Plan, earlier: list[Row], parsed: Sequence[R
     rows = (CheckIn.objects.filter(patient_id=checkin.patient_id).exclude(pk=checkin.pk)
             .order_by("created_at", "id").values_list("data", flat=True))
     return assess(plan, parse_checkins([*rows, checkin.data], rules, today), today, rules)
-
-
-@transaction.atomic
-@audited("mark_dose_taken", actor="recorded_by")
-def mark_dose_taken(*, patient: Patient, recorded_by: User, day: date, at: time,
-                    today: date | None = None) -> DoseTaken:
-    """Mark one scheduled dose as taken (marking it again changes nothing)."""
-    from taper.core.monitoring.checkin import scheduled_times
-
-    if not _may_record(recorded_by, patient):
-        raise ServiceError("", "only the patient or their clinician can mark a dose")
-    version = active_version(patient)
-    if version is None:
-        raise ServiceError("", "there is no active plan")
-    if day > (today or local_today(patient.timezone)):
-        raise ServiceError("date", "a dose can only be marked on or after its day")
-    if at not in scheduled_times(stored_plan(version.plan_json), day):
-        raise ServiceError("time", f"{at:%H:%M} is not a dose time of the plan on {day}")
-    mark, _ = DoseTaken.objects.get_or_create(
-        patient=patient, date=day, time=at,
-        defaults={"version": version, "recorded_by": recorded_by})
-    return mark
