@@ -55,7 +55,7 @@ def today_for(patient: Patient, day: date, moment: datetime) -> TodayView:
     view.plan, view.next_change = plan, next_change(plan, day)
     view.doses = [DoseRow(d, marks.get(d.time), d.time <= local) for d in doses]
     view.daily = _daily(plan, step, day)
-    view.progress = _progress(plan, day, view.next_change)
+    view.progress = _progress(plan, day, view.next_change, view.daily)
     view.changed = _changed(patient, version, plan, day)
     # A decision's words name the dose of its own day and version; another day's, or one on a
     # version since replaced, would contradict the dose list, so only today's is shown.
@@ -75,9 +75,13 @@ def _daily(plan: Plan, step: Any, day: date) -> str | None:
     return None
 
 
-def _progress(plan: Plan, day: date, upcoming: tuple[date, str] | None) -> str:
+def _progress(plan: Plan, day: date, upcoming: tuple[date, str] | None,
+              daily: str | None) -> str:
     """"Step 4 of 11 · 35 mg a day · next change Fri 12 Dec (to 30 mg a day)"."""
     step = plan.step_on(day)
+    if step is None and day < plan.start_date and daily is not None:
+        return (f"{daily} a day until your plan starts on {day_words(plan.start_date)} "
+                f"({len(plan.steps)} steps)")
     if step is None:
         return ""
     parts = [f"Step {step.index} of {len(plan.steps)}", f"{mg_words(step.daily_mg)} a day"]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Q, Subquery
+from django.utils.timezone import now
 
 from taper.web.clinic.audit.trail import audited
 from taper.web.clinic.engine import ServiceError, local_today, stored_plan
@@ -49,7 +51,7 @@ def _field(message: str) -> ServiceError:
 @transaction.atomic
 @audited("record_checkin", actor="entered_by")
 def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
-                   today: date | None = None) -> Decision:
+                   today: date | None = None, moment: datetime | None = None) -> Decision:
     """Validate with the engine's parser, store the check-in as entered, assess, store the
     decision; a hold (or worse) extends the current step by a new plan version, once a day.
     """
@@ -73,6 +75,7 @@ def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
         check_doses_against_plan(parsed[-1:], plan)
     except CheckInError as exc:
         raise _field(str(exc)) from None
+    _refuse_doses_ahead(parsed[-1], patient, moment)
     day = parsed[-1].date
     first = next((row for row in earlier if row[1] == day), None)
     checkin = CheckIn.objects.create(patient=patient, date=day, data=data,
@@ -93,6 +96,18 @@ def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
         data=result, flagged_for_clinician=decision.clinician_flag, held_version=held)
     raise_for_decision(stored)  # a red flag or contact_prescriber: the clinician, once a day
     return stored
+
+
+def _refuse_doses_ahead(reading: Reading, patient: Patient, moment: datetime | None) -> None:
+    """A dose time today that has not come yet is neither taken nor missed (HZ-182)."""
+    local = (moment or now()).astimezone(ZoneInfo(patient.timezone))
+    if reading.date != local.date():
+        return
+    for name, times in (("doses_taken", reading.doses_taken), ("doses_due", reading.doses_due)):
+        ahead = [t for t in times or () if t > local.time()]
+        if ahead:
+            raise ServiceError(name, f"the {ahead[0]:%H:%M} dose has not come yet; "
+                                     "record it once it is due")
 
 
 def _window_start(data: Any, today: date) -> date:

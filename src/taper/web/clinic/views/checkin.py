@@ -94,7 +94,8 @@ def checkin(request: HttpRequest) -> HttpResponse:
         if not form.needs_details():
             try:
                 decision = services.record_checkin(patient=patient, entered_by=request.user,
-                                                   data=form.checkin_data(day), today=day)
+                                                   data=form.checkin_data(day), today=day,
+                                                   moment=now())
             except services.ServiceError as exc:
                 form.add_engine_error(exc.field, exc.message)
             else:
