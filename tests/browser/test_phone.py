@@ -150,6 +150,7 @@ def test_patient_pages_have_no_codes_iso_dates_or_sideways_scroll(
     sam = sam_with_a_plan()
     day = factories.today_of(sam)
     hold = factories.worse_after_a_cut(sam)
+    services.apply_suggestion(decision=hold, kind="return_to_dose", clinician=sam.clinician)
     emergency = services.record_checkin(patient=sam, entered_by=sam.user, today=day,
                                         data=factories.quiet_checkin(day, symptoms={"seizure": 1}))
     version = sam.plans.first().versions.order_by("-number").first()

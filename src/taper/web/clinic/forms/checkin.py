@@ -55,7 +55,8 @@ class CheckInForm(forms.Form):
         self.fields["new_or_worse"].label = f"Any new or worse symptoms {since}?"
         # Only the dose times already due: a dose not yet due is neither taken nor missed.
         if due:
-            listed = " and ".join(t.strftime("%H:%M") for t in due)
+            times = [t.strftime("%H:%M") for t in due]
+            listed = times[0] if len(times) == 1 else f"{', '.join(times[:-1])} and {times[-1]}"
             self.fields["doses_all"] = _radios(
                 f"Have you taken today's doses so far ({listed})?",
                 [("yes", "Yes, all of them"), ("no", "Not all of them")], DOSES_ANSWER,
