@@ -42,6 +42,16 @@ def docs_screenshot(page: Page, name: str) -> None:
         page.screenshot(path=str(DOCS_IMG / f"{name}.png"))
 
 
+def smallest_chart_label_px(page: Page, chart: str) -> float:
+    """The smallest label of an SVG chart as drawn: its font size times the SVG's scale."""
+    return float(page.evaluate("""(sel) => {
+        const svg = document.querySelector(sel);
+        const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+        return Math.min(...[...svg.querySelectorAll("text")].map(
+            t => parseFloat(getComputedStyle(t).fontSize) * scale));
+    }""", chart))
+
+
 def no_sideways_scroll(page: Page) -> bool:
     return bool(page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth"))
 
@@ -54,6 +64,7 @@ def test_the_quick_check_in_takes_at_most_five_taps_on_two_screens(
     page = phone.page
     log_in(phone, sam.user.email)
     page.wait_for_selector("[data-testid=today-doses]")
+    assert smallest_chart_label_px(page, "[data-testid=today-chart]") >= 12
     phone.check("phone-today")
     docs_screenshot(page, "phone-today")
     taps, screens = 0, []

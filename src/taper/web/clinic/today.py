@@ -16,6 +16,7 @@ from taper.exports.words import mg_words
 from taper.web.clinic.engine import DoseToday, doses_on, next_change, stored_plan
 from taper.web.clinic.models import Decision, DoseTaken, Patient, PlanVersion, Status
 from taper.web.clinic.services.followup import monitored_version
+from taper.web.clinic.today_chart import today_chart
 
 
 def day_words(day: date) -> str:
@@ -41,6 +42,7 @@ class TodayView:
     next_change: tuple[date, str] | None = None
     changed: str = ""  # "Your plan changed on Tue 9 Dec: ..." until the patient has seen it
     decision: Decision | None = None  # today's decision on the plan in force, if any
+    chart: dict[str, Any] | None = None
 
 
 def today_for(patient: Patient, day: date, moment: datetime) -> TodayView:
@@ -57,6 +59,7 @@ def today_for(patient: Patient, day: date, moment: datetime) -> TodayView:
     view.daily = _daily(plan, step, day)
     view.progress = _progress(plan, day, view.next_change, view.daily)
     view.changed = _changed(patient, version, plan, day)
+    view.chart = today_chart(plan, patient.checkins.values_list("date", flat=True), day)
     # A decision's words name the dose of its own day and version; another day's, or one on a
     # version since replaced, would contradict the dose list, so only today's is shown.
     view.decision = (patient.decisions.filter(today=day).select_related("checkin").first())
