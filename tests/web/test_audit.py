@@ -141,7 +141,7 @@ AUDITED_SERVICES = {"accept_invitation", "acknowledge_decision", "activate", "ad
                     "create_calendar_feed", "create_patient", "create_plan_draft", "invite",
                     "record_checkin", "revoke_api_token",
                     "mark_dose", "undo_dose_mark", "mark_plan_seen", "set_clinic_contact",
-                    "set_temperature_unit",
+                    "set_patient_preferences",
                     "revoke_calendar_feed", "self_register", "stop_plan"}
 READ_ONLY = {"ServiceError", "attention_list", "find_api_token", "find_calendar_feed",
              "find_invitation", "preview_plan", "preview_suggestion"}

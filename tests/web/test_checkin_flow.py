@@ -148,7 +148,8 @@ def test_stiffness_runs_the_same_way_none_on_the_left(sam: Cast, client: Client)
 
 
 def test_temperature_is_asked_and_read_in_the_patients_unit(sam: Cast, client: Client) -> None:
-    services.set_temperature_unit(patient=sam.patient, actor=sam.patient.user, unit="F")
+    services.set_patient_preferences(patient=sam.patient, actor=sam.patient.user,
+                                     temperature_unit="F")
     html = client.get(reverse("checkin") + "?flags=none").content.decode()
     assert "Temperature in °F" in html and "Temperature in °C" not in html
     page = client.post(reverse("checkin"), {"red_flags": "none", "new_or_worse": "yes",

@@ -121,7 +121,8 @@ def _url(cast: Cast, name: str, argument: str) -> str:
 
 def form_for(name: str) -> dict[str, str]:
     """What a form posts, so a POST that is allowed does what it says."""
-    return {"dose_taken": {"time": "08:00"}, "patient_preferences#post": {"temperature_unit": "F"},
+    return {"dose_taken": {"time": "08:00"},
+            "patient_preferences#post": {"temperature_unit": "F", "dose_alarms": "on"},
             "plan_hold#post": {"days": "2", "reason": "Settling after a cut."},
             "plan_followup#post": {"date": "2099-01-05", "time": "10:30", "note": "Clinic"},
             "plan_monitoring#post": {"days": "21"}}.get(name, {})

@@ -78,6 +78,7 @@ class Patient(models.Model):
     created_by = models.ForeignKey(User, models.PROTECT, null=True, related_name="+")
     temperature_unit = models.CharField(max_length=1, choices=[("C", "°C"), ("F", "°F")],
                                         default="C")
+    dose_alarms = models.BooleanField(default=True)  # a reminder at each dose in the calendar feed
     # The plan version whose change the patient has seen on Today ("Your plan changed ...").
     seen_version = models.ForeignKey("PlanVersion", models.PROTECT, null=True, blank=True,
                                      related_name="+")

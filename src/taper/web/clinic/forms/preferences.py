@@ -20,3 +20,6 @@ class PatientPreferencesForm(forms.Form):
     temperature_unit = forms.ChoiceField(
         label="Temperature unit for your check-in", widget=forms.RadioSelect,
         choices=[("C", "Celsius (°C)"), ("F", "Fahrenheit (°F)")])
+    dose_alarms = forms.ChoiceField(
+        label="A reminder at each dose time in your calendar link", widget=forms.RadioSelect,
+        choices=[("on", "On"), ("off", "Off")])

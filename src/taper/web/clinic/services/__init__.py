@@ -33,7 +33,7 @@ from taper.web.clinic.services.plans import (
 from taper.web.clinic.services.preferences import (
     mark_plan_seen,
     set_clinic_contact,
-    set_temperature_unit,
+    set_patient_preferences,
 )
 from taper.web.clinic.services.tokens import create_api_token, find_api_token, revoke_api_token
 
@@ -68,7 +68,7 @@ __all__ = [
     "self_register",
     "set_clinic_contact",
     "set_monitoring_days",
-    "set_temperature_unit",
+    "set_patient_preferences",
     "stop_plan",
     "undo_dose_mark",
 ]

@@ -41,14 +41,19 @@ def set_clinic_contact(*, clinician: User, name: str, phone: str, hours: str) ->
 
 
 @transaction.atomic
-@audited("set_temperature_unit", actor="actor")
-def set_temperature_unit(*, patient: Patient, actor: User, unit: str) -> Patient:
+@audited("set_patient_preferences", actor="actor")
+def set_patient_preferences(*, patient: Patient, actor: User, temperature_unit: str | None = None,
+                            dose_alarms: bool | None = None) -> Patient:
+    """The patient's own choices: the check-in's temperature unit, reminders in the feed."""
     if patient.user_id != actor.pk:
-        raise ServiceError("", "only the patient chooses their temperature unit")
-    if unit not in ("C", "F"):
-        raise ServiceError("temperature_unit", "must be C (Celsius) or F (Fahrenheit)")
-    patient.temperature_unit = unit
-    patient.save(update_fields=["temperature_unit"])
+        raise ServiceError("", "only the patient changes their own settings")
+    if temperature_unit is not None:
+        if temperature_unit not in ("C", "F"):
+            raise ServiceError("temperature_unit", "must be C (Celsius) or F (Fahrenheit)")
+        patient.temperature_unit = temperature_unit
+    if dose_alarms is not None:
+        patient.dose_alarms = dose_alarms
+    patient.save(update_fields=["temperature_unit", "dose_alarms"])
     return patient
 
 

@@ -33,10 +33,13 @@ def clinic_contact(request: HttpRequest) -> HttpResponse:
 def patient_preferences(request: HttpRequest) -> HttpResponse:
     patient = request.user.patient  # type: ignore[union-attr]
     form = PatientPreferencesForm(request.POST if request.method == "POST" else None,
-                                  initial={"temperature_unit": patient.temperature_unit})
+                                  initial={"temperature_unit": patient.temperature_unit,
+                                           "dose_alarms": "on" if patient.dose_alarms else "off"})
     if request.method == "POST" and form.is_valid():
-        services.set_temperature_unit(patient=patient, actor=request.user,
-                                      unit=form.cleaned_data["temperature_unit"])
+        services.set_patient_preferences(
+            patient=patient, actor=request.user,
+            temperature_unit=form.cleaned_data["temperature_unit"],
+            dose_alarms=form.cleaned_data["dose_alarms"] == "on")
         messages.success(request, "Saved.")
         return redirect("patient_preferences")
     return render(request, "clinic/patient_preferences.html", {"form": form})
