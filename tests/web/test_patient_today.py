@@ -187,6 +187,8 @@ def test_the_emergency_message_calls_the_deployments_number(cast: Cast, client: 
                                        data=factories.quiet_checkin(day, symptoms={"seizure": 1}))
     html = client.get(reverse("decision_detail", args=[decision.pk])).content.decode()
     assert 'data-testid="call-emergency"' in html and 'href="tel:911"' in html
+    assert "What you noticed: a seizure (fit or convulsion)." in html
+    assert html.count("Do not stop or change your baclofen") == 1  # each instruction once
 
 
 @pytest.mark.hazard("HZ-187")

@@ -73,6 +73,13 @@ def dose_taken(request: HttpRequest) -> HttpResponse:
     return redirect("today")
 
 
+def _noticed(message: str) -> str:
+    """What the patient reported, from the emergency message's last clause, so the page
+    shows each instruction once; "" when the words differ (the message is shown whole)."""
+    _, found, tail = message.partition("what you noticed: ")
+    return tail.rstrip(".") if found and "." not in tail.rstrip(".") else ""
+
+
 def _date(value: object) -> date | None:
     try:
         return date.fromisoformat(str(value))
@@ -112,4 +119,5 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
         "suggestions": suggestion_rows(decision.data), "why": patient_basis(decision.data),
         "clinic": contact_of(decision.patient),
         "last_reduction": _date(decision.data.get("last_reduction")),
+        "noticed": _noticed(str(decision.data.get("message", ""))),
         "emergency_number": settings.TAPER_EMERGENCY_NUMBER})
