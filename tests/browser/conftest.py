@@ -89,3 +89,22 @@ def open_window(browser: Browser, live_server: object) -> Iterator[object]:
     yield open_
     for context in contexts:
         context.close()
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def open_phone(browser: Browser, live_server: object) -> Iterator[object]:
+    """A factory of phone-sized windows (390 × 844, touch), one per person in the story."""
+    contexts: list[BrowserContext] = []
+
+    def open_(width: int = PHONE["width"]) -> Pages:
+        context = browser.new_context(viewport={"width": width, "height": PHONE["height"]},
+                                      locale="en-GB", has_touch=True)
+        contexts.append(context)
+        return Pages(context, str(live_server))
+
+    yield open_
+    for context in contexts:
+        context.close()

@@ -110,14 +110,20 @@ def accept_invitation(window: Pages, link: str) -> None:
     page.click("#set-password")
 
 
-def check_in(window: Pages, name: str, **severities: int) -> None:
+def check_in(window: Pages, name: str, red_flag: str = "") -> None:
+    """The phone check-in: a red flag (one tap), or none, nothing new, and the doses taken."""
     page = window.page
     page.click("#start-checkin")
+    page.wait_for_selector("#no-red-flags")
+    window.check(f"{name}-red-flags")
+    if red_flag:
+        page.click(f"#flag-{red_flag}")
+        return
+    page.click("#no-red-flags")
     page.wait_for_selector("#submit-checkin")
-    for symptom, level in severities.items():
-        page.check(f"#id_symptom_{symptom}_{level}")
-    for dose in page.locator('input[name="doses_taken"]').all():  # those already due
-        dose.check()
+    page.check("#id_new_or_worse_0")
+    if page.locator("input[name=doses_all]").count():  # those already due
+        page.check("#id_doses_all_0")
     window.check(name)
     page.click("#submit-checkin")
 
@@ -153,7 +159,7 @@ def test_a_red_flag_reaches_the_patient_full_page_and_the_clinician_on_their_lis
     sam.check("decision")
 
     sam.go("/today/")
-    check_in(sam, "checkin-hallucinations", hallucinations=2)
+    check_in(sam, "checkin-hallucinations", red_flag="hallucinations")
     emergency = sam.page.wait_for_selector("[data-testid=emergency]")
     box = emergency.bounding_box()
     assert box is not None and box["y"] < 900, "the emergency message starts below the first screen"

@@ -80,7 +80,10 @@ def test_the_patients_other_pages_and_the_administrators(open_window: Callable[[
 
     log_in(window, "sam@example.org")
     page.wait_for_selector("[data-testid=today-doses]")
-    window.go("/checkin/")
+    window.go("/checkin/?flags=none")
+    page.check("#id_new_or_worse_1")  # yes: the details open (checkin.js)
+    if page.locator("input[name=doses_all]").count():  # a dose is already due
+        page.check("#id_doses_all_0")
     page.fill("#id_temperature", "hot")
     page.click("#submit-checkin")
     page.wait_for_selector("[data-testid=error-temperature]")

@@ -146,7 +146,7 @@ def test_spasticity_rise_beyond_the_threshold_holds() -> None:
 def test_after_the_last_dose_stable_checkins_say_the_taper_is_complete() -> None:
     decision = decide([{"date": "2027-01-27"}], date(2027, 1, 27))
     assert decision.action == "proceed" and decision.daily_mg == 0
-    assert "last dose was on 2027-01-24" in decision.message
+    assert "last dose was on Sun 24 Jan" in decision.message
 
 
 def test_after_the_last_dose_a_hold_goes_to_the_prescriber() -> None:

@@ -93,7 +93,7 @@ def test_emergency_message_says_what_to_do_and_what_to_tell() -> None:
     text = decision.message
     assert "emergency" in text and "now" in text
     assert "Do not stop or change your baclofen on your own" in text
-    assert "50 mg a day" in text and "2026-12-06" in text and "baclofen" in text
+    assert "50 mg a day" in text and "Sun 6 Dec" in text and "baclofen" in text
     assert decision.clinician_flag and "EMERGENCY" in decision.clinician_note
 
 

@@ -60,3 +60,14 @@ def _force_login_passes_the_second_factor(monkeypatch: pytest.MonkeyPatch) -> No
         verify_second_factor(self, user)
 
     monkeypatch.setattr(Client, "force_login", force_login)
+@pytest.fixture
+def every_dose_due(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Today's doses all due, whatever the clock says: the pages' "now" is a day ahead, so
+    marking any of today's doses is marking a past one (a mark is never ahead of the clock)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from taper.web.clinic.views import patient as patient_views
+
+    monkeypatch.setattr(patient_views, "now", lambda: timezone.now() + timedelta(days=1))

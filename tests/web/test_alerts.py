@@ -23,7 +23,6 @@ from taper.web.clinic.models import Alert, AuditEvent, Decision
 from taper.web.clinic.services import alerts
 from tests.web import factories
 from tests.web.conftest import Cast
-from tests.web.test_views_patient import checkin_post
 
 RED_FLAG = {"symptoms": {"hallucinations": 1}}
 ASKS_PRESCRIBER = {"doses_taken": []}  # every dose time missed
@@ -213,7 +212,7 @@ def in_background(settings: Any, transactional_db: None) -> Iterator[None]:
 
 def red_flag_by_the_patient(cast: Cast, client: Client) -> str:
     client.force_login(cast.patient.user)
-    answer = client.post(reverse("checkin"), checkin_post(symptom_hallucinations="2"))
+    answer = client.post(reverse("checkin"), {"red_flag": "hallucinations"})  # the first screen
     assert answer.status_code == 302
     return str(answer["Location"])
 

@@ -52,6 +52,12 @@ AUDIT: dict[str, tuple[str | None, ...]] = {
     "today": (D, D, V, V, D, None),
     "dose_taken": (D, D, C, C, D, None),
     "checkin": (D, D, V, V, D, None),
+    "history": (D, D, V, V, D, None),
+    "plan_seen": (D, D, C, D, D, None),
+    "clinic_contact": (V, V, D, D, D, None),
+    "clinic_contact#post": (C, C, D, D, D, None),  # an empty form clears the contact
+    "patient_preferences": (D, D, V, V, D, None),
+    "patient_preferences#post": (D, D, C, C, D, None),
     "decision_detail": (V, D, V, D, D, None),
     "accounts": (D, D, D, D, V, None),
     "plan_download": (X, D, X, D, D, None),
@@ -91,7 +97,7 @@ def test_every_named_url_has_an_audit_rule_and_every_page_an_expected_row() -> N
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_every_page_leaves_its_audit_row_for_each_role(cast: Cast, client: Client, name: str,
-                                                      role: str) -> None:
+                                                      role: str, every_dose_due: None) -> None:
     method, argument, _ = MATRIX[name]
     url = _url(cast, name, argument)
     user = _user(cast, role)
@@ -108,7 +114,9 @@ def test_every_page_leaves_its_audit_row_for_each_role(cast: Cast, client: Clien
     for row in rows:
         assert row.actor_id == (user.pk if user else None)
         assert (row.path, row.ip, row.user_agent) == (redact_path(url), "127.0.0.1", "Audit-Test/1.0")
-        if row.patient_id is not None and name not in ("today", "checkin", "dose_taken"):
+        if row.patient_id is not None and name not in ("today", "checkin", "dose_taken", "history",
+                                                     "patient_preferences",
+                                                     "patient_preferences#post"):
             assert row.patient_id == cast.patient.pk  # every record in the matrix is Sam's
 
 
@@ -136,7 +144,9 @@ AUDITED_SERVICES = {"accept_invitation", "acknowledge_decision", "activate", "ad
                     "apply_suggestion", "extend_step",
                     "approve_plan", "change_plan", "complete_plan", "create_api_token",
                     "create_calendar_feed", "create_patient", "create_plan_draft", "invite",
-                    "mark_dose_taken", "record_checkin", "revoke_api_token",
+                    "record_checkin", "revoke_api_token",
+                    "mark_dose", "undo_dose_mark", "mark_plan_seen", "set_clinic_contact",
+                    "set_patient_preferences",
                     "revoke_calendar_feed", "self_register", "stop_plan"}
 READ_ONLY = {"ServiceError", "attention_list", "find_api_token", "find_calendar_feed",
              "find_invitation", "preview_plan", "preview_suggestion"}

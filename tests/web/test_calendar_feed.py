@@ -157,3 +157,25 @@ def test_a_completed_plan_stays_in_the_feed_until_its_monitoring_period_ends(
     assert not re.search(r"baclofen|\bmg\b|Ada|Byrne", str(kept["description"]), re.IGNORECASE)
     services.set_monitoring_days(plan=version.plan, clinician=cast.clinician, days=5)
     assert events(calendar(client, path)) == []  # the period ended yesterday
+
+
+@pytest.mark.hazard("HZ-190")
+def test_the_feed_has_a_reminder_at_each_dose_time_until_the_patient_turns_it_off(
+        cast: Cast, client: Client) -> None:
+    path = new_link(client, cast.patient.user, cast.patient)
+    doses = [e for e in events(calendar(client, path)) if "monitoring" not in str(e["uid"])]
+    for event in doses:
+        (alarm,) = event.walk("VALARM")
+        assert str(alarm["action"]) == "DISPLAY" and alarm["trigger"].dt == timedelta(0)
+        assert str(alarm["description"]) == str(event["summary"])  # no medicine, no dose
+    client.force_login(cast.patient.user)
+    client.post(reverse("patient_preferences"), {"temperature_unit": "C", "dose_alarms": "off"})
+    client.logout()
+    assert not any(e.walk("VALARM") for e in events(calendar(client, path)))
+
+
+def test_a_downloaded_calendar_file_has_no_reminders_unless_asked(cast: Cast) -> None:
+    from taper.web.clinic.exports import plan_export
+
+    cal = Calendar.from_ical(plan_export(cast.plan, "ics"))
+    assert events(cal) and not any(e.walk("VALARM") for e in events(cal))

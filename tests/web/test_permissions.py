@@ -53,6 +53,12 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "today": ("get", "", (403, 403, 200, 200, 403, LOGIN)),
     "dose_taken": ("post", "", (403, 403, 302, 302, 403, LOGIN)),
     "checkin": ("get", "", (403, 403, 200, 200, 403, LOGIN)),
+    "history": ("get", "", (403, 403, 200, 200, 403, LOGIN)),
+    "plan_seen": ("post", "plan", (403, 403, 302, 404, 403, LOGIN)),
+    "clinic_contact": ("get", "", (200, 200, 403, 403, 403, LOGIN)),
+    "clinic_contact#post": ("post", "", (302, 302, 403, 403, 403, LOGIN)),
+    "patient_preferences": ("get", "", (403, 403, 200, 200, 403, LOGIN)),
+    "patient_preferences#post": ("post", "", (403, 403, 302, 302, 403, LOGIN)),
     "decision_detail": ("get", "decision", (200, 404, 200, 404, 403, LOGIN)),
     "accounts": ("get", "", (403, 403, 403, 403, 200, LOGIN)),
     "plan_download": ("get", "plan-csv", (200, 404, 200, 404, 403, LOGIN)),
@@ -116,6 +122,7 @@ def _url(cast: Cast, name: str, argument: str) -> str:
 def form_for(name: str) -> dict[str, str]:
     """What a form posts, so a POST that is allowed does what it says."""
     return {"dose_taken": {"time": "08:00"},
+            "patient_preferences#post": {"temperature_unit": "F", "dose_alarms": "on"},
             "plan_hold#post": {"days": "2", "reason": "Settling after a cut."},
             "plan_followup#post": {"date": "2099-01-05", "time": "10:30", "note": "Clinic"},
             "plan_monitoring#post": {"days": "21"}}.get(name, {})
@@ -130,7 +137,7 @@ def test_the_matrix_covers_every_url() -> None:
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_every_url_answers_each_role_exactly(cast: Cast, client: Client, name: str,
-                                            role: str) -> None:
+                                            role: str, every_dose_due: None) -> None:
     method, argument, expected = MATRIX[name]
     want = expected[ROLES.index(role)]
     url = _url(cast, name, argument)

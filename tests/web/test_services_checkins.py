@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -92,19 +92,6 @@ def test_another_patient_cannot_record_for_someone_else(cast: Cast) -> None:
     with pytest.raises(services.ServiceError):
         services.record_checkin(patient=cast.patient, entered_by=cast.other_patient.user,
                                 data=factories.quiet_checkin(today))
-
-
-def test_marking_a_dose_taken_twice_keeps_one_mark_and_refuses_other_times(cast: Cast) -> None:
-    today = factories.today_of(cast.patient)
-    one = services.mark_dose_taken(patient=cast.patient, recorded_by=cast.patient.user,
-                                   day=today, at=time(8))
-    two = services.mark_dose_taken(patient=cast.patient, recorded_by=cast.patient.user,
-                                   day=today, at=time(8))
-    assert one.pk == two.pk
-    with pytest.raises(services.ServiceError) as error:
-        services.mark_dose_taken(patient=cast.patient, recorded_by=cast.patient.user,
-                                 day=today, at=time(9, 30))
-    assert error.value.field == "time"
 
 
 # ---- the recent window: the same decision as the whole history (HZ-030) ----------------

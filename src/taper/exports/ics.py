@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event
 
 from taper.core.knowledge import DrugKnowledge
 from taper.core.plan import Plan, ScheduledDose, TaperStep
@@ -122,7 +122,19 @@ def _event(
     event.add("summary", title(drug, options, dose))
     event.add("description", description(plan, options, step, dose))
     event.add("transp", "TRANSPARENT")
+    if options.dose_alarms:
+        event.add_component(alarm(dose))
     return event
+
+
+def alarm(dose: ScheduledDose) -> Alarm:
+    """A reminder at the dose time itself (RFC 5545 §3.6.6: ACTION, TRIGGER, DESCRIPTION),
+    worded like the title: no medicine, no dose (HZ-049)."""
+    reminder = Alarm()
+    reminder.add("action", "DISPLAY")
+    reminder.add("trigger", timedelta(0))
+    reminder.add("description", f"Medication {dose.time:%H:%M}")
+    return reminder
 
 
 def title(drug: DrugKnowledge, options: ExportOptions, dose: ScheduledDose) -> str:

@@ -36,6 +36,9 @@ class ExportOptions:
     # Days after the stop date that check-ins go on (the web's `Plan.monitoring_days`);
     # 0: no monitoring period. The PDF, calendar and CarePlan show the period.
     monitoring_days: int = 0
+    # A VALARM at each dose time (the web's calendar feed: on unless the patient turned it
+    # off); a downloaded file has none unless asked.
+    dose_alarms: bool = False
 
     def __post_init__(self) -> None:
         if self.plan_version < 1:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -45,6 +46,14 @@ def envchoice(name: str, choices: tuple[str, ...], default: str) -> str:
     if value.strip().lower() in choices:
         return value.strip().lower()
     raise ImproperlyConfigured(f"{name}: must be one of {', '.join(choices)}, got {value!r}")
+
+
+def envphone(name: str, default: str) -> str:
+    """A number to dial: 2 to 15 digits, an optional leading +; anything else is an error."""
+    value = (os.environ.get(name) or "").strip() or default
+    if not re.fullmatch(r"\+?[0-9]{2,15}", value):
+        raise ImproperlyConfigured(f"{name}: must be a number to dial such as 112 or 911, got {value!r}")
+    return value
 
 
 def envlist(name: str, default: list[str]) -> list[str]:

@@ -22,6 +22,7 @@ from taper.web.env import (
     envchoice,
     envint,
     envlist,
+    envphone,
     envsecret,
     envurl,
     generated_secret,
@@ -232,6 +233,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("TAPER_EMAIL_FROM") or "taper@localhost"
 # patient's answer never waits for the mail server) or "request" (sent in the request after
 # commit; the tests use it). Unsent alerts are left to `taper sendalerts` either way.
 ALERT_EMAIL = envchoice("TAPER_ALERT_EMAIL", ("background", "request"), "background")
+# The number the emergency message offers to call (tap-to-call), set per deployment: 112
+# (EU and most GSM phones), 911 (US, Canada), 999 (UK), 000 (Australia) ... (HZ-189).
+TAPER_EMERGENCY_NUMBER = envphone("TAPER_EMERGENCY_NUMBER", "112")
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"  # stored instants; each patient's day is reckoned in their own zone

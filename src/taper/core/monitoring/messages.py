@@ -16,6 +16,16 @@ from taper.core.monitoring.timeline import Timeline
 from taper.core.plan import Plan
 
 
+def day_words(day: date) -> str:
+    """A date as a patient reads it, "Fri 12 Dec": never an ISO date in their words (U3)."""
+    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
+
+
+# English names, not the process locale's: the words must not change with the server.
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def _unique(items: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
@@ -24,9 +34,9 @@ def _next_step(plan: Plan, today: date) -> str:
     upcoming = [s for s in plan.steps if s.start_date > today]
     if upcoming:
         step = upcoming[0]
-        return f"; your next step, {mg_text(step.daily_mg)} mg a day, starts on {step.start_date}"
+        return f"; your next step, {mg_text(step.daily_mg)} mg a day, starts on {day_words(step.start_date)}"
     if plan.stop_date is not None and plan.stop_date > today:
-        return f"; your last day of doses is {plan.stop_date - timedelta(days=1)}"
+        return f"; your last day of doses is {day_words(plan.stop_date - timedelta(days=1))}"
     return ""
 
 
@@ -37,12 +47,12 @@ def patient_message(
     """The message for the patient: the template of the action, filled in, plus any notes."""
     m = rules.messages
     if action == "proceed" and today < plan.start_date:
-        text = m["not_started"].format(start_date=plan.start_date.isoformat())
+        text = m["not_started"].format(start_date=day_words(plan.start_date))
     elif action == "proceed" and plan.stop_date is not None and today >= plan.stop_date:
-        text = m["finished"].format(last_dose=(plan.stop_date - timedelta(days=1)).isoformat())
+        text = m["finished"].format(last_dose=day_words(plan.stop_date - timedelta(days=1)))
     else:
         reasons = ", ".join(_unique([r for f in top for r in f.reasons]))
-        last = m["no_reduction_yet"] if tl.last_reduction is None else tl.last_reduction.isoformat()
+        last = m["no_reduction_yet"] if tl.last_reduction is None else day_words(tl.last_reduction)
         text = m[action].format(
             drug=rules.drug_name, daily_mg=mg_text(current), last_reduction=last,
             reasons=reasons, next_reduction=_next_step(plan, today),

@@ -7,7 +7,8 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {"self_registration": settings.SELF_REGISTRATION, "demo_mode": settings.DEMO}
+    return {"self_registration": settings.SELF_REGISTRATION, "demo_mode": settings.DEMO,
+            "emergency_number": settings.TAPER_EMERGENCY_NUMBER}
 
 
 def absolute_url(request: HttpRequest, path: str) -> str:

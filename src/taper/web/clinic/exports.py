@@ -129,7 +129,8 @@ def feed(patient: Patient) -> bytes:
     settings = ExportOptions(
         generated_on=today, approval=approval(version, patient.timezone),
         plan_version=version.number, plan_id=f"taper-plan-{version.plan_id}",
-        monitoring_days=version.plan.monitoring_days)  # fmt: skip
+        monitoring_days=version.plan.monitoring_days,
+        dose_alarms=patient.dose_alarms)  # fmt: skip
     return ics.render(plan, load_drug(plan.drug_id), settings)
 
 

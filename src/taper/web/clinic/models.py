@@ -41,6 +41,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     role = models.CharField(max_length=16, choices=Role.choices)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=now)
+    # A clinician's clinic as their patients see it wherever they are told to make contact.
+    clinic_name = models.CharField(max_length=120, blank=True)
+    clinic_phone = models.CharField(max_length=32, blank=True)
+    clinic_hours = models.CharField(max_length=120, blank=True)
 
     objects = UserManager()
     USERNAME_FIELD = "email"
@@ -82,6 +86,12 @@ class Patient(models.Model):
     timezone = models.CharField(max_length=64)  # IANA name: the patient's day starts here
     created_at = models.DateTimeField(default=now)
     created_by = models.ForeignKey(User, models.PROTECT, null=True, related_name="+")
+    temperature_unit = models.CharField(max_length=1, choices=[("C", "°C"), ("F", "°F")],
+                                        default="C")
+    dose_alarms = models.BooleanField(default=True)  # a reminder at each dose in the calendar feed
+    # The plan version whose change the patient has seen on Today ("Your plan changed ...").
+    seen_version = models.ForeignKey("PlanVersion", models.PROTECT, null=True, blank=True,
+                                     related_name="+")
 
     class Meta:
         ordering = ["name", "id"]
@@ -245,15 +255,26 @@ class CheckIn(models.Model):
         indexes = [models.Index(fields=["patient", "date"])]
 
 
+class DoseMark(models.TextChoices):
+    TAKEN = "taken", "Taken"
+    LATE = "late", "Taken late"
+    SKIPPED = "skipped", "Skipped"
+
+
 class DoseTaken(models.Model):
-    """A dose the patient marked as taken."""
+    """A dose the patient marked: taken, taken late or skipped (a skipped dose is missed)."""
 
     patient = models.ForeignKey(Patient, models.PROTECT, related_name="doses_taken")
     version = models.ForeignKey(PlanVersion, models.PROTECT, related_name="+")
     date = models.DateField()
     time = models.TimeField()
+    mark = models.CharField(max_length=8, choices=DoseMark.choices, default=DoseMark.TAKEN)
     recorded_by = models.ForeignKey(User, models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=now)
+
+    @property
+    def was_taken(self) -> bool:
+        return self.mark != DoseMark.SKIPPED
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["patient", "date", "time"],

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
 from taper.core.amounts import decimal_str
+from taper.core.monitoring.messages import day_words
 from taper.core.plan import Plan
 from taper.core.products import Liquid, describe
 from taper.exports.words import dose_words, mg_words
@@ -71,3 +73,46 @@ def suggestion_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
         seen[s.get("kind", "")] = option + 1
         rows.append({**s, "option": option})
     return rows
+
+
+def patient_basis(data: dict[str, Any]) -> list[str]:
+    """The decision's basis for the patient's "Why?": each reason once, in words, with where
+    it comes from named in words (never a rule id, a code or a bracketed source)."""
+    from taper.knowledge.checkin import load_checkin_questions
+
+    try:
+        words = load_checkin_questions(str(data.get("drug", ""))).source_words
+    except KeyError:
+        words = {}
+    lines: list[str] = []
+    for b in data.get("basis", []):
+        where = words.get(str(b.get("source", "")), "")
+        line = str(b.get("statement", "")).strip() + (f" This comes from {where}." if where else "")
+        if line not in lines:
+            lines.append(line)
+    return lines
+
+
+ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def plain_dates(text: str) -> str:
+    """ISO dates inside engine words as "Fri 12 Dec 2026" (a patient never reads 2026-12-12)."""
+    def words(m: re.Match[str]) -> str:
+        try:
+            day = date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return m[0]
+        return f"{day_words(day)} {day.year}"
+    return ISO_DATE.sub(words, text)
+
+
+def warning_rows(plan: Plan) -> list[dict[str, Any]]:
+    """The plan's warnings grouped: each message once, with the steps it concerns."""
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for w in plan.warnings:
+        row = rows.setdefault((w.code, w.message), {"code": w.code, "words": plain_dates(w.message),
+                                                    "steps": []})
+        if w.step:
+            row["steps"].append(str(w.step))
+    return list(rows.values())

@@ -15,6 +15,7 @@ from taper.web.clinic.views import (
     health,
     patient,
     plans,
+    preferences,
 )
 
 urlpatterns = [
@@ -54,10 +55,14 @@ urlpatterns = [
          name="plan_download"),
     path("today/", patient.today, name="today"),
     path("today/taken/", patient.dose_taken, name="dose_taken"),
+    path("today/plan-seen/<int:version_id>/", patient.plan_seen, name="plan_seen"),
     path("checkin/", patient.checkin, name="checkin"),
+    path("checkins/", patient.history, name="history"),
     path("decisions/<int:decision_id>/", patient.decision_detail, name="decision_detail"),
     path("accounts/", accounts.accounts, name="accounts"),
     path("account/", account.account, name="account"),
+    path("account/clinic/", preferences.clinic_contact, name="clinic_contact"),
+    path("account/settings/", preferences.patient_preferences, name="patient_preferences"),
     path("account/tokens/<int:token_id>/revoke/", account.token_revoke, name="token_revoke"),
     path("audit/", account.audit, name="audit"),
     path("audit/export.csv", account.audit_csv, name="audit_csv"),

@@ -63,6 +63,10 @@ RULES: dict[str, Rule] = {
     "today": Rule("me", get=VIEW),
     "dose_taken": Rule("me", post=ATTEMPT),
     "checkin": Rule("me", get=VIEW, post=ATTEMPT),
+    "history": Rule("me", get=VIEW),
+    "plan_seen": Rule("plan_version", post=ATTEMPT),
+    "clinic_contact": Rule("account", get=VIEW, post=ATTEMPT),
+    "patient_preferences": Rule("me", get=VIEW, post=ATTEMPT),
     "decision_detail": Rule("decision", get=VIEW),
     # Accounts, tokens and the audit trail itself.
     "accounts": Rule("accounts", get=VIEW),

@@ -4,8 +4,9 @@ keyword-only arguments and runs in one transaction, so bad input saves nothing.
 
 from taper.web.clinic.engine import ServiceError
 from taper.web.clinic.services.adjust import apply_suggestion, extend_step, preview_suggestion
-from taper.web.clinic.services.checkins import mark_dose_taken, record_checkin
+from taper.web.clinic.services.checkins import record_checkin
 from taper.web.clinic.services.desk import acknowledge_decision, attention_list
+from taper.web.clinic.services.doses import mark_dose, undo_dose_mark
 from taper.web.clinic.services.feeds import (
     create_calendar_feed,
     find_calendar_feed,
@@ -28,6 +29,11 @@ from taper.web.clinic.services.plans import (
     create_plan_draft,
     preview_plan,
     stop_plan,
+)
+from taper.web.clinic.services.preferences import (
+    mark_plan_seen,
+    set_clinic_contact,
+    set_patient_preferences,
 )
 from taper.web.clinic.services.tokens import create_api_token, find_api_token, revoke_api_token
 
@@ -52,13 +58,17 @@ __all__ = [
     "find_calendar_feed",
     "find_invitation",
     "invite",
-    "mark_dose_taken",
+    "mark_dose",
+    "mark_plan_seen",
     "preview_plan",
     "preview_suggestion",
     "record_checkin",
     "revoke_api_token",
     "revoke_calendar_feed",
     "self_register",
+    "set_clinic_contact",
     "set_monitoring_days",
+    "set_patient_preferences",
     "stop_plan",
+    "undo_dose_mark",
 ]

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Q, Subquery
+from django.utils.timezone import now
 
 from taper.web.clinic.audit.trail import audited
 from taper.web.clinic.engine import ServiceError, local_today, stored_plan
-from taper.web.clinic.models import CheckIn, Decision, DoseTaken, Patient, PlanVersion, Status, User
+from taper.web.clinic.models import CheckIn, Decision, Patient, PlanVersion, Status, User
 from taper.web.clinic.services.alerts import raise_for_decision
 from taper.web.clinic.services.followup import monitored_version
 from taper.web.clinic.services.plans import hold_version
@@ -69,7 +71,7 @@ def _checkin_first(kwargs: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 @audited("record_checkin", actor="entered_by")
 def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
-                   today: date | None = None) -> Decision:
+                   today: date | None = None, moment: datetime | None = None) -> Decision:
     """Validate with the engine's parser, store the check-in as entered, assess, store the
     decision; a hold (or worse) extends the current step by a new plan version, once a day.
     """
@@ -93,6 +95,7 @@ def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
         check_doses_against_plan(parsed[-1:], plan)
     except CheckInError as exc:
         raise _field(str(exc)) from None
+    _refuse_doses_ahead(parsed[-1], patient, moment)
     day = parsed[-1].date
     first = next((row for row in earlier if row[1] == day), None)
     checkin = CheckIn.objects.create(patient=patient, date=day, data=data,
@@ -113,6 +116,18 @@ def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
         data=result, flagged_for_clinician=decision.clinician_flag, held_version=held)
     raise_for_decision(stored)  # a red flag or contact_prescriber: the clinician, once a day
     return stored
+
+
+def _refuse_doses_ahead(reading: Reading, patient: Patient, moment: datetime | None) -> None:
+    """A dose time today that has not come yet is neither taken nor missed (HZ-182)."""
+    local = (moment or now()).astimezone(ZoneInfo(patient.timezone))
+    if reading.date != local.date():
+        return
+    for name, times in (("doses_taken", reading.doses_taken), ("doses_due", reading.doses_due)):
+        ahead = [t for t in times or () if t > local.time()]
+        if ahead:
+            raise ServiceError(name, f"the {ahead[0]:%H:%M} dose has not come yet; "
+                                     "record it once it is due")
 
 
 def _window_start(data: Any, today: date) -> date:
@@ -161,25 +176,3 @@ def _assess(checkin: CheckIn, plan: Plan, earlier: list[Row], parsed: Sequence[R
     rows = (CheckIn.objects.filter(patient_id=checkin.patient_id).exclude(pk=checkin.pk)
             .order_by("created_at", "id").values_list("data", flat=True))
     return assess(plan, parse_checkins([*rows, checkin.data], rules, today), today, rules)
-
-
-@transaction.atomic
-@audited("mark_dose_taken", actor="recorded_by")
-def mark_dose_taken(*, patient: Patient, recorded_by: User, day: date, at: time,
-                    today: date | None = None) -> DoseTaken:
-    """Mark one scheduled dose as taken (marking it again changes nothing)."""
-    from taper.core.monitoring.checkin import scheduled_times
-
-    if not _may_record(recorded_by, patient):
-        raise ServiceError("", "only the patient or their clinician can mark a dose")
-    version = active_version(patient)
-    if version is None:
-        raise ServiceError("", "there is no active plan")
-    if day > (today or local_today(patient.timezone)):
-        raise ServiceError("date", "a dose can only be marked on or after its day")
-    if at not in scheduled_times(stored_plan(version.plan_json), day):
-        raise ServiceError("time", f"{at:%H:%M} is not a dose time of the plan on {day}")
-    mark, _ = DoseTaken.objects.get_or_create(
-        patient=patient, date=day, time=at,
-        defaults={"version": version, "recorded_by": recorded_by})
-    return mark

@@ -15,7 +15,13 @@ from taper.web.clinic.exports import download_links
 from taper.web.clinic.forms.people import ApproveForm, StopForm
 from taper.web.clinic.forms.plan_builder import PlanBuilderForm, initial_from_request
 from taper.web.clinic.models import Patient, PlanVersion, Role, Status
-from taper.web.clinic.presenters import baseline_words, dose_times, step_rows, supply_rows
+from taper.web.clinic.presenters import (
+    baseline_words,
+    dose_times,
+    step_rows,
+    supply_rows,
+    warning_rows,
+)
 from taper.web.clinic.services.followup import upcoming_followups
 from taper.web.clinic.views.access import (
     authored_version,
@@ -37,7 +43,8 @@ def _builder(request: HttpRequest, patient: Patient, initial: dict[str, Any]) ->
 
 def _plan_context(plan: Any, today: Any = None) -> dict[str, Any]:
     return {"engine_plan": plan, "steps": step_rows(plan, today), "times": dose_times(plan),
-            "supply": supply_rows(plan), "baseline": baseline_words(plan)}
+            "supply": supply_rows(plan), "baseline": baseline_words(plan),
+            "warnings": warning_rows(plan)}
 
 
 def _build(request: HttpRequest, patient: Patient, form: PlanBuilderForm,

@@ -1,0 +1,122 @@
+"""Today, one truth (issue 14.2): the banner, the dose list, the progress, the next change
+and the plan-changed notice all come from `today_for`, read once from the plan in force, so
+they cannot disagree after a change (HZ-186). The calendar feed reads the same plan JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from fractions import Fraction
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from taper.core.plan import Plan
+from taper.exports.words import mg_words
+from taper.web.clinic.engine import DoseToday, doses_on, next_change, stored_plan
+from taper.web.clinic.models import Decision, DoseTaken, Patient, PlanVersion, Status
+from taper.web.clinic.services.followup import monitored_version
+from taper.web.clinic.today_chart import today_chart
+
+
+def day_words(day: date) -> str:
+    """A date as a patient reads it: "Fri 12 Dec"."""
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+@dataclass
+class DoseRow:
+    dose: DoseToday
+    mark: DoseTaken | None
+    due: bool  # its time has come (a dose not yet due cannot be marked)
+
+
+@dataclass
+class TodayView:
+    day: date
+    version: PlanVersion | None
+    plan: Plan | None = None
+    doses: list[DoseRow] = field(default_factory=list)
+    daily: str | None = None
+    progress: str = ""
+    next_change: tuple[date, str] | None = None
+    changed: str = ""  # "Your plan changed on Tue 9 Dec: ..." until the patient has seen it
+    decision: Decision | None = None  # today's decision on the plan in force, if any
+    chart: dict[str, Any] | None = None
+
+
+def today_for(patient: Patient, day: date, moment: datetime) -> TodayView:
+    version = monitored_version(patient, day)
+    view = TodayView(day=day, version=version)
+    if version is None:
+        return view
+    plan = stored_plan(version.plan_json)
+    step, doses = doses_on(plan, day)
+    marks = {m.time: m for m in patient.doses_taken.filter(date=day)}
+    local = moment.astimezone(ZoneInfo(patient.timezone)).time()
+    view.plan, view.next_change = plan, next_change(plan, day)
+    view.doses = [DoseRow(d, marks.get(d.time), d.time <= local) for d in doses]
+    view.daily = _daily(plan, step, day)
+    view.progress = _progress(plan, day, view.next_change, view.daily)
+    view.changed = _changed(patient, version, plan, day)
+    view.chart = today_chart(plan, patient.checkins.values_list("date", flat=True), day)
+    # A decision's words name the dose of its own day and version; another day's, or one on a
+    # version since replaced, would contradict the dose list, so only today's is shown.
+    view.decision = (patient.decisions.filter(today=day).select_related("checkin").first())
+    if view.decision is not None and version.pk not in (view.decision.version_id,
+                                                         view.decision.held_version_id):
+        view.decision = None
+    return view
+
+
+def _daily(plan: Plan, step: Any, day: date) -> str | None:
+    """Today's total: the step's, or before a (new) plan starts, the dose kept until then."""
+    if step is not None:
+        return mg_words(step.daily_mg)
+    if day < plan.start_date:
+        return mg_words(sum((d.mg for d in plan.baseline), Fraction(0)))
+    return None
+
+
+def _progress(plan: Plan, day: date, upcoming: tuple[date, str] | None,
+              daily: str | None) -> str:
+    """"Step 4 of 11 · 35 mg a day · next change Fri 12 Dec (to 30 mg a day)"."""
+    step = plan.step_on(day)
+    if step is None and day < plan.start_date and daily is not None:
+        return (f"{daily} a day until your plan starts on {day_words(plan.start_date)} "
+                f"({len(plan.steps)} steps)")
+    if step is None:
+        return ""
+    parts = [f"Step {step.index} of {len(plan.steps)}", f"{mg_words(step.daily_mg)} a day"]
+    if upcoming is not None:
+        parts.append(f"next change {day_words(upcoming[0])} (to {upcoming[1]})")
+    return " · ".join(parts)
+
+
+def _before(version: PlanVersion) -> PlanVersion | None:
+    if version.based_on_id is not None:
+        return version.based_on
+    return (PlanVersion.objects.filter(plan__patient_id=version.plan.patient_id,
+                                       status__in=(Status.CHANGED, Status.COMPLETED, Status.STOPPED),
+                                       created_at__lte=version.created_at)
+            .exclude(pk=version.pk).order_by("-created_at", "-id").first())
+
+
+def _changed(patient: Patient, version: PlanVersion, plan: Plan, day: date) -> str:
+    if patient.seen_version_id == version.pk:
+        return ""
+    before = _before(version)
+    if before is None:
+        return ""
+    event = version.events.order_by("-at").first()
+    when = (event.at if event is not None else version.created_at).astimezone(
+        ZoneInfo(patient.timezone)).date()
+    old = {d.time: d.mg for d in doses_on(stored_plan(before.plan_json), day)[1]}
+    new = {d.time: d.mg for d in doses_on(plan, day)[1]}
+    what = [f"the {t:%H:%M} dose is now {new[t]}" for t in sorted(new) if old.get(t) != new[t]]
+    what += [f"there is no {t:%H:%M} dose any more" for t in sorted(set(old) - set(new))]
+    if not what:
+        upcoming = next_change(plan, day)
+        what = ([f"your next change is now on {day_words(upcoming[0])}"] if upcoming
+                else ["no more changes are planned"])
+    return f"Your plan changed on {day_words(when)}: {', '.join(what)}."

@@ -1,0 +1,62 @@
+"""Today's chart, drawn for a phone: the daily dose over the whole plan as steps, today as
+a line, each check-in as a dot. The viewBox is as wide as a phone's column (360), so 13-unit
+labels are at least 12 px at 390 px (tests/browser/test_phone.py measures it)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from fractions import Fraction
+from typing import Any
+
+from taper.core.monitoring.messages import day_words
+from taper.core.plan import Plan
+from taper.exports.words import mg_words
+
+WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 360, 190, 62, 12, 22, 150
+
+
+def _daily_on(plan: Plan, day: date) -> Fraction:
+    if day < plan.start_date:
+        return sum((d.mg for d in plan.baseline), Fraction(0))
+    step = plan.step_on(day)
+    return Fraction(0) if step is None else step.daily_mg
+
+
+def today_chart(plan: Plan, checkin_days: Iterable[date], today: date) -> dict[str, Any]:
+    """The shapes of the chart and its words (title, description) for one plan."""
+    first = min(plan.start_date - timedelta(days=1), today)
+    last = max(plan.stop_date or (plan.steps[-1].end_date if plan.steps else plan.start_date),
+               today)
+    span = max((last - first).days, 1)
+    top = max([_daily_on(plan, first + timedelta(days=i)) for i in range(span + 1)]
+              + [Fraction(1)])
+
+    def x(day: date) -> float:
+        return round(LEFT + (WIDTH - LEFT - RIGHT) * (day - first).days / span, 1)
+
+    def y(mg: Fraction) -> float:
+        return round(TOP + (BOTTOM - TOP) * (1 - float(mg / top)), 1)
+
+    points: list[tuple[float, float]] = []
+    previous: Fraction | None = None
+    for i in range(span + 1):
+        day = first + timedelta(days=i)
+        mg = _daily_on(plan, day)
+        if mg != previous:
+            if previous is not None:
+                points.append((x(day), y(previous)))
+            points.append((x(day), y(mg)))
+            previous = mg
+    points.append((x(last), y(previous or Fraction(0))))
+    dots = sorted({x(d) for d in checkin_days if first <= d <= last})
+    return {
+        "width": WIDTH, "height": HEIGHT, "left": LEFT, "right": WIDTH - RIGHT, "top": TOP,
+        "bottom": BOTTOM, "points": " ".join(f"{a},{b}" for a, b in points),
+        "today_x": x(today), "dots": dots, "top_mg": mg_words(top),
+        "first": f"{first.day} {day_words(first).split()[2]}",
+        "last": f"{last.day} {day_words(last).split()[2]}", "label_y": BOTTOM + 22,
+        "description": (f"Your daily dose from {day_words(first)} to {day_words(last)}, "
+                        f"highest {mg_words(top)}; today is {day_words(today)}; "
+                        f"{len(dots)} day{'s' if len(dots) != 1 else ''} with a check-in."),
+    }
