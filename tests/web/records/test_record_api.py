@@ -8,6 +8,7 @@ from datetime import time, timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from taper.exports.fhir.ids import stable_uuid
 from taper.web.clinic import services
@@ -44,8 +45,8 @@ def test_the_record_holds_every_version_checkin_and_decision_row_for_row(
     today = factories.today_of(cast.patient)
     services.record_checkin(patient=cast.patient, entered_by=cast.patient.user,
                             data=factories.quiet_checkin(today, note="better now"), today=today)
-    services.mark_dose_taken(patient=cast.patient, recorded_by=cast.patient.user, day=today,
-                             at=time(8))
+    services.mark_dose(patient=cast.patient, recorded_by=cast.patient.user, day=today,
+                       at=time(8), moment=timezone.now() + timedelta(days=1))
     services.add_followup(plan=cast.plan.plan, clinician=cast.clinician,
                           day=today + timedelta(days=7), note="Clinic")
     bundle = _bundle(client, cast, cast.patient.user)
