@@ -1,3 +1,8 @@
-"""Operations tests reuse the web cast (tests/web/conftest.py)."""
+"""Operations tests reuse the web cast (tests/web/conftest.py), and its rule that a test's
+`force_login` stands for the whole login, second factor included."""
 
-from tests.web.conftest import Cast, cast  # noqa: F401  (the fixture, by import)
+from tests.web.conftest import (  # noqa: F401  (the fixtures, by import)
+    Cast,
+    _force_login_passes_the_second_factor,
+    cast,
+)

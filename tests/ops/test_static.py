@@ -25,7 +25,9 @@ def test_the_app_serves_collected_static_files_with_cache_headers(db: None) -> N
 def test_with_serve_static_off_the_middleware_is_not_there(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TAPER_", "DJANGO_"))}
     env.update({"PYTHONPATH": str(ROOT / "src"), "TAPER_DATA_DIR": str(tmp_path),
-                "TAPER_SECRET_KEY": "k" * 60, "DJANGO_SETTINGS_MODULE": "taper.web.settings"})
+                "TAPER_SECRET_KEY": "k" * 60,
+                "TAPER_SITE_URL": "https://taper.example.org",
+                "DJANGO_SETTINGS_MODULE": "taper.web.settings"})
     code = "from django.conf import settings as s; print([m for m in s.MIDDLEWARE if 'white' in m])"
     on = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     off = subprocess.run([sys.executable, "-c", code], env={**env, "TAPER_SERVE_STATIC": "0"},
