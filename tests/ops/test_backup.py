@@ -47,6 +47,7 @@ def taper(*args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str
     return status, out, err
 
 
+@pytest.mark.hazard("HZ-167")
 @pytest.mark.hazard("HZ-165")
 def test_a_backup_restored_over_a_changed_database_gives_back_every_row(
         cast: Cast, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

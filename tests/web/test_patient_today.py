@@ -162,6 +162,7 @@ def test_contact_your_prescriber_names_the_clinic_with_a_number_to_tap(
     assert 'href="tel:+442079460000"' in client.get(reverse("today")).content.decode()
 
 
+@pytest.mark.hazard("HZ-188")
 @pytest.mark.parametrize(("phone", "ok"), [("+44 20 7946 0000", True), ("999", True),
                                            ("12", False), ("call me", False),
                                            ("+1" + "2" * 20, False)])

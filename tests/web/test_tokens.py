@@ -42,6 +42,7 @@ def test_taper_token_bad_input_is_one_line_and_exit_2(tmp_path: Path, args: list
     assert run.stdout == ""
 
 
+@pytest.mark.hazard("HZ-151")
 @pytest.mark.hazard("HZ-091")
 def test_only_the_tokens_hash_is_kept(cast: Cast) -> None:
     token, secret = services.create_api_token(user=cast.clinician, name="EHR", actor=None)

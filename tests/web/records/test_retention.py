@@ -48,6 +48,7 @@ def test_a_record_is_due_exactly_when_the_period_after_its_last_activity_has_pas
     assert [d.patient_id for d in retention.due(edge + timedelta(days=1), DAYS)] == [sam.pk]
 
 
+@pytest.mark.hazard("HZ-176")
 def test_a_taper_still_going_or_retention_off_is_never_due(cast: Cast) -> None:
     far = retention.last_activity(cast.patient) + timedelta(days=10 * DAYS)  # type: ignore[operator]
     assert retention.due(far, DAYS) == []  # both plans active
