@@ -113,6 +113,6 @@ def warning_rows(plan: Plan) -> list[dict[str, Any]]:
     for w in plan.warnings:
         row = rows.setdefault((w.code, w.message), {"code": w.code, "words": plain_dates(w.message),
                                                     "steps": []})
-        if w.step:
+        if w.step and not w.message.startswith(("Step ", "Steps ")):  # else the words name it
             row["steps"].append(str(w.step))
     return list(rows.values())
