@@ -89,7 +89,7 @@ def _candidates() -> QuerySet[Patient]:
 def _record_rows(patient: Patient) -> dict[str, QuerySet[object]]:
     """Every row of the patient's record, in the order they can be deleted (PROTECT)."""
     p = patient
-    return {  # type: ignore[dict-item]
+    return {
         "alert": Alert.objects.filter(patient=p),
         "decision": Decision.objects.filter(patient=p),
         "dose_taken": DoseTaken.objects.filter(patient=p),
