@@ -97,7 +97,9 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     request.audit_record = ("patient", found.patient_id, found.patient_id)  # type: ignore[attr-defined]
     response = HttpResponse(exports.feed(found.patient), content_type=FORMATS["ics"].media_type)
-    response["Content-Disposition"] = content_disposition_header(False, "medication-plan.ics")
+    disposition = content_disposition_header(False, "medication-plan.ics")
+    assert disposition is not None  # None only when there is no filename
+    response["Content-Disposition"] = disposition
     # Private: never kept by a shared cache; no-cache: a calendar asks again after a change.
     response["Cache-Control"] = "private, no-cache"
     response["X-Robots-Tag"] = "noindex, nofollow"

@@ -18,7 +18,8 @@ from taper.web.clinic.presenters import patient_basis, suggestion_rows
 from taper.web.clinic.services.followup import monitoring_left, upcoming_followups
 from taper.web.clinic.today import today_for
 from taper.web.clinic.views.access import AuthedRequest, decision_for, role_required
-from taper.web.clinic.views.checkin import checkin, doses_due  # noqa: F401 (the URLs' names)
+from taper.web.clinic.views.checkin import checkin as checkin  # re-exported: the URLs' names
+from taper.web.clinic.views.checkin import doses_due as doses_due
 
 MARK_WORDS = {DoseMark.TAKEN: "marked as taken", DoseMark.LATE: "marked as taken late",
               DoseMark.SKIPPED: "marked as skipped"}

@@ -48,7 +48,7 @@ def _plan_context(plan: Any, today: Any = None) -> dict[str, Any]:
             "warnings": warning_rows(plan)}
 
 
-def _build(request: HttpRequest, patient: Patient, form: PlanBuilderForm,
+def _build(request: AuthedRequest, patient: Patient, form: PlanBuilderForm,
            version: PlanVersion | None) -> HttpResponse:
     """Preview or save; any engine error goes next to its field and everything stays filled."""
     preview = None
