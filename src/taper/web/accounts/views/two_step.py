@@ -50,8 +50,9 @@ def setup(request: AuthedRequest) -> HttpResponse:
         return redirect("two_step_verify")  # a second device only after the first one
     form = CodeForm(request.POST or None)
     form.fields["code"].help_text = "The 6 digits your authenticator app shows for Taper."
-    device = TOTPDevice.objects.filter(pk=request.session.get(SETUP_DEVICE), user=user,
-                                       confirmed=False).first()
+    setup_id = request.session.get(SETUP_DEVICE)  # no device is being set up: None
+    device = None if setup_id is None else TOTPDevice.objects.filter(
+        pk=setup_id, user=user, confirmed=False).first()
     if request.method == "POST" and form.is_valid() and device is not None:
         try:
             device, codes = services.confirm_totp(user=user, device_id=device.pk,
