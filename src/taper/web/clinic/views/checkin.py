@@ -46,8 +46,8 @@ def last_readings(patient: Patient, day: date) -> tuple[dict[str, Any], str]:
     return carried, f"since your last check-in on {last.date:%a} {last.date.day} {last.date:%b}"
 
 
-def _me(request: HttpRequest) -> Patient:
-    return request.user.patient  # type: ignore[union-attr]
+def _me(request: AuthedRequest) -> Patient:
+    return request.user.patient
 
 
 @role_required(Role.PATIENT)

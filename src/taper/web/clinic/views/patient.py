@@ -6,7 +6,7 @@ from datetime import date, time
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.timezone import now
 from django.views.decorators.http import require_POST
@@ -25,8 +25,8 @@ MARK_WORDS = {DoseMark.TAKEN: "marked as taken", DoseMark.LATE: "marked as taken
               DoseMark.SKIPPED: "marked as skipped"}
 
 
-def _me(request: HttpRequest) -> Patient:
-    return request.user.patient  # type: ignore[union-attr]
+def _me(request: AuthedRequest) -> Patient:
+    return request.user.patient
 
 
 @role_required(Role.PATIENT)
