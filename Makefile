@@ -18,7 +18,7 @@ test: $(STAMP) system-deps
 
 check: $(STAMP)
 	$(BIN)/ruff check src tests bench
-	$(BIN)/mypy src/taper --exclude src/taper/web
+	TAPER_DEBUG=1 TAPER_DATA_DIR=$$(mktemp -d) $(BIN)/mypy src/taper
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -108,7 +107,7 @@ TEMPLATES = [{
 }]
 
 
-def sqlite_database(path: Path) -> dict[str, Any]:
+def sqlite_database(path: Path) -> dj_database_url.DBConfig:
     """SQLite as a production database: WAL, a busy timeout, immediate write transactions."""
     return {
         "ENGINE": "django.db.backends.sqlite3",

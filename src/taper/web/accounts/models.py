@@ -50,7 +50,7 @@ class RecoveryCodeDevice(ThrottlingMixin, Device):
         typed = plain_code(str(token))
         used = 0
         with transaction.atomic():
-            for code in self.codes.filter(used_at__isnull=True):  # type: ignore[attr-defined]
+            for code in self.codes.filter(used_at__isnull=True):
                 if typed and check_password(typed, code.code_hash):
                     # Claimed by an UPDATE that only one of two racing requests can win.
                     used = RecoveryCode.objects.filter(pk=code.pk, used_at__isnull=True).update(
@@ -63,7 +63,7 @@ class RecoveryCodeDevice(ThrottlingMixin, Device):
         return bool(used)
 
     def remaining(self) -> int:
-        return int(self.codes.filter(used_at__isnull=True).count())  # type: ignore[attr-defined]
+        return int(self.codes.filter(used_at__isnull=True).count())
 
 
 class RecoveryCode(models.Model):

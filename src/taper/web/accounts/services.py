@@ -50,7 +50,7 @@ def new_recovery_codes(*, user: User) -> list[str]:
     """Ten new single-use codes, shown once; the old ones stop working."""
     device, _ = RecoveryCodeDevice.objects.get_or_create(
         user=user, defaults={"name": "Recovery codes", "confirmed": True})
-    device.codes.all().delete()  # type: ignore[attr-defined]
+    device.codes.all().delete()
     plain = ["".join(secrets.choice(ALPHABET) for _ in range(10)) for _ in range(CODES)]
     RecoveryCode.objects.bulk_create(
         RecoveryCode(device=device, code_hash=code_hash(c)) for c in plain)

@@ -33,7 +33,7 @@ WITH_CHECKINS = frozenset({"pdf", "fhir"})  # the formats that show recorded che
 
 def approval(version: PlanVersion, zone: str) -> str | None:
     """ "approved by <who> on <date>" (the date in the patient's zone), None if unreviewed."""
-    if version.approved_by_id is None or version.approved_at is None:
+    if version.approved_at is None or version.approved_by is None:
         return None
     on = version.approved_at.astimezone(ZoneInfo(zone)).date()
     return f"approved by {version.approved_by.email} on {on.isoformat()}"

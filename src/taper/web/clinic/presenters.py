@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, time
+from fractions import Fraction
 from typing import Any
 
 from taper.core.amounts import decimal_str
@@ -53,7 +54,7 @@ def supply_rows(plan: Plan) -> list[dict[str, Any]]:
         amount = f"{decimal_str(line.units)} {unit}"
         if line.bottles is not None:  # a liquid sold in bottles, counting what is thrown away
             amount += (f" ({line.bottles} bottle{'s' if line.bottles != 1 else ''}; "
-                       f"{decimal_str(line.discard_ml or 0)} mL thrown away after opening)")
+                       f"{decimal_str(line.discard_ml or Fraction(0))} mL thrown away after opening)")
         rows.append({"product": product.label or describe(product), "what": describe(product),
                      "amount": amount,
                      "first_needed": line.first_needed, "last_needed": line.last_needed})

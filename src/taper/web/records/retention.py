@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, Model, Q, QuerySet
 
 from taper.web.clinic.audit import record as audit_row
 from taper.web.clinic.models import (
@@ -64,7 +64,7 @@ def last_activity(patient: Patient) -> datetime | None:
         made=Max("created_at"), approved=Max("approved_at"))
     if versions["made"] is None:
         return None
-    moments = [
+    moments: list[datetime | None] = [
         versions["made"], versions["approved"],
         LifecycleEvent.objects.filter(plan__patient=patient).aggregate(m=Max("at"))["m"],
         CheckIn.objects.filter(patient=patient).aggregate(m=Max("created_at"))["m"],
@@ -86,10 +86,10 @@ def _candidates() -> QuerySet[Patient]:
             .exclude(Q(pk__in=going)).distinct().order_by("pk"))
 
 
-def _record_rows(patient: Patient) -> dict[str, QuerySet[object]]:
+def _record_rows(patient: Patient) -> dict[str, QuerySet[Model]]:
     """Every row of the patient's record, in the order they can be deleted (PROTECT)."""
     p = patient
-    return {  # type: ignore[dict-item]
+    return {
         "alert": Alert.objects.filter(patient=p),
         "decision": Decision.objects.filter(patient=p),
         "dose_taken": DoseTaken.objects.filter(patient=p),

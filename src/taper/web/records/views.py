@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 from django.utils.timezone import now
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from taper.web.clinic.engine import ServiceError
 from taper.web.clinic.models import Patient, Role
-from taper.web.clinic.views.access import role_required
+from taper.web.clinic.views.access import AuthedRequest, role_required
 from taper.web.clinic.views.exports import patient_or_theirs
 from taper.web.records import services
 
@@ -26,8 +26,8 @@ def attachment(body: bytes, fmt: str, filename: str) -> HttpResponse:
 
 
 @role_required(Role.CLINICIAN, Role.PATIENT)
-def record_download(request: HttpRequest, patient_id: int, fmt: str) -> HttpResponse:
-    patient = patient_or_theirs(request.user, patient_id)  # type: ignore[arg-type]
+def record_download(request: AuthedRequest, patient_id: int, fmt: str) -> HttpResponse:
+    patient = patient_or_theirs(request.user, patient_id)
     if fmt not in services.FORMATS:
         raise Http404
     at = now()
@@ -37,19 +37,19 @@ def record_download(request: HttpRequest, patient_id: int, fmt: str) -> HttpResp
 
 @require_POST
 @login_required
-def legal_hold(request: HttpRequest, patient_id: int) -> HttpResponse:
+def legal_hold(request: AuthedRequest, patient_id: int) -> HttpResponse:
     user = request.user
     patient = Patient.objects.filter(pk=patient_id).first()
-    if patient is None or not services.may_hold(user, patient):  # type: ignore[arg-type]
+    if patient is None or not services.may_hold(user, patient):
         raise Http404  # a record this person may not see: its existence would leak
     held = request.POST.get("held") == "1"
     try:
-        services.set_legal_hold(patient=patient, actor=user, held=held,  # type: ignore[arg-type]
+        services.set_legal_hold(patient=patient, actor=user, held=held,
                                 reason=request.POST.get("reason", ""))
     except ServiceError as exc:
         messages.info(request, f"Legal hold {exc.message}.")
     else:
         messages.success(request, f"Legal hold {'on' if held else 'lifted'} for {patient.name}.")
-    if user.role == Role.ADMIN:  # type: ignore[union-attr]
+    if user.role == Role.ADMIN:
         return redirect("accounts")
     return redirect("patient_detail", patient_id=patient.pk)

@@ -18,6 +18,7 @@ from taper.web.accounts.forms import CodeForm
 from taper.web.accounts.models import RecoveryCodeDevice
 from taper.web.accounts.policy import mfa_enrolled, mfa_required
 from taper.web.clinic.engine import ServiceError
+from taper.web.clinic.views.access import AuthedRequest
 
 SETUP_DEVICE = "taper_totp_setup"
 
@@ -41,18 +42,20 @@ def _codes_page(request: HttpRequest, codes: list[str]) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def setup(request: HttpRequest) -> HttpResponse:
+def setup(request: AuthedRequest) -> HttpResponse:
     """Enrol an authenticator app: a QR code (and its key as text), then one code from it."""
     user = request.user
-    if mfa_enrolled(user) and not user.is_verified():  # type: ignore[arg-type, union-attr]
+    # is_verified is set on request.user by django-otp's OTPMiddleware; the model lacks it.
+    if mfa_enrolled(user) and not user.is_verified():  # type: ignore[attr-defined]
         return redirect("two_step_verify")  # a second device only after the first one
     form = CodeForm(request.POST or None)
     form.fields["code"].help_text = "The 6 digits your authenticator app shows for Taper."
-    device = TOTPDevice.objects.filter(pk=request.session.get(SETUP_DEVICE), user=user,
-                                       confirmed=False).first()
+    setup_id = request.session.get(SETUP_DEVICE)  # no device is being set up: None
+    device = None if setup_id is None else TOTPDevice.objects.filter(
+        pk=setup_id, user=user, confirmed=False).first()
     if request.method == "POST" and form.is_valid() and device is not None:
         try:
-            device, codes = services.confirm_totp(user=user, device_id=device.pk,  # type: ignore[arg-type]
+            device, codes = services.confirm_totp(user=user, device_id=device.pk,
                                                   code=form.cleaned_data["code"])
         except ServiceError as exc:
             form.add_error("code", exc.message)
@@ -61,12 +64,12 @@ def setup(request: HttpRequest) -> HttpResponse:
             request.session.pop(SETUP_DEVICE, None)
             return _codes_page(request, codes)
     if device is None:
-        device = services.start_totp(user=user)  # type: ignore[arg-type]
+        device = services.start_totp(user=user)
         request.session[SETUP_DEVICE] = device.pk
     qr = segno.make(device.config_url, error="m")
     return _no_store(render(request, "accounts/setup.html", {
         "form": form, "qr": qr.svg_inline(scale=5, title="QR code to scan with your app"),
-        "key": _groups(device.config_url), "required": mfa_required(user),  # type: ignore[arg-type]
+        "key": _groups(device.config_url), "required": mfa_required(user),
         "next": _next(request)}))
 
 
@@ -78,11 +81,12 @@ def _groups(url: str) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthedRequest) -> HttpResponse:
     """The second step of logging in: a code from the app, or a recovery code."""
-    if request.user.is_verified():  # type: ignore[union-attr]
+    # is_verified is set on request.user by django-otp's OTPMiddleware; the model lacks it.
+    if request.user.is_verified():  # type: ignore[attr-defined]
         return redirect(_next(request))
-    if not mfa_enrolled(request.user):  # type: ignore[arg-type]
+    if not mfa_enrolled(request.user):
         return redirect("two_step_setup")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -103,18 +107,18 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes(request: AuthedRequest) -> HttpResponse:
     """Ten new recovery codes (the old ones stop working), shown once."""
-    if not mfa_enrolled(request.user):  # type: ignore[arg-type]
+    if not mfa_enrolled(request.user):
         return redirect("two_step_setup")
-    return _codes_page(request, services.new_recovery_codes(user=request.user))  # type: ignore[arg-type]
+    return _codes_page(request, services.new_recovery_codes(user=request.user))
 
 
 @require_POST
 @login_required
-def remove(request: HttpRequest) -> HttpResponse:
+def remove(request: AuthedRequest) -> HttpResponse:
     try:
-        services.remove_second_factor(user=request.user)  # type: ignore[arg-type]
+        services.remove_second_factor(user=request.user)
     except ServiceError as exc:
         messages.error(request, exc.message[:1].upper() + exc.message[1:] + ".")
     else:

@@ -9,7 +9,8 @@ from typing import Any
 from csp.decorators import csp_update
 from django.http import Http404, HttpRequest
 from django.utils.timezone import now
-from ninja import Body, NinjaAPI, Status, Swagger
+from ninja import NinjaAPI, Status, Swagger
+from ninja.params.functions import Body  # what `ninja.Body(...)` calls; typed for mypy
 from ninja.parser import Parser
 
 from taper.web.clinic import services

@@ -40,7 +40,7 @@ class AuditMiddleware:
         rule = RULES[name]  # a KeyError here is a URL added without its audit rule
         if origin.changes or rule.silent:
             return  # the service's change rows say it all
-        user = request.user if request.user.is_authenticated else None  # type: ignore[union-attr]
+        user = request.user if request.user.is_authenticated else None
         status = response.status_code
         if status in REFUSED:
             action: str | None = AuditAction.DENIED

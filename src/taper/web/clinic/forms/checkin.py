@@ -87,7 +87,7 @@ class CheckInForm(forms.Form):
 
     def domains(self) -> list[tuple[str, str, list[forms.BoundField], bool]]:
         """(domain, its heading, its symptom fields, open) in the catalogue's order."""
-        rows = []
+        rows: list[tuple[str, str, list[forms.BoundField], bool]] = []
         for d in DOMAINS:
             ids = [s.id for s in self.rules.symptoms if s.domain == d]
             if ids:

@@ -8,7 +8,7 @@ from, so nothing entered is lost.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -48,8 +48,8 @@ class PlanBuilderForm(forms.Form):
     def __init__(self, *args: Any, drugs: list[str], catalogue: list[tuple[str, str]],
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["drug"].choices = [(d, d.capitalize()) for d in drugs]
-        self.fields["catalogue"].choices = catalogue
+        cast(forms.ChoiceField, self.fields["drug"]).choices = [(d, d.capitalize()) for d in drugs]
+        cast(forms.MultipleChoiceField, self.fields["catalogue"]).choices = catalogue
         for i in range(DOSE_ROWS):
             self.fields[f"dose_{i}_time"] = text(f"Dose {i + 1} time", input_type="time")
             self.fields[f"dose_{i}_mg"] = text(f"Dose {i + 1} mg", inputmode="decimal")

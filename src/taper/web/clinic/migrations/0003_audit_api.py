@@ -4,6 +4,8 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 # The audit trail is append-only in the database too (PostgreSQL): any UPDATE or DELETE of
 # a row raises, whoever issues it. SQLite relies on the model's refusal (docs/web.md).
@@ -24,12 +26,12 @@ DROP FUNCTION IF EXISTS clinic_audit_append_only();
 """
 
 
-def guard(apps, schema_editor):
+def guard(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(GUARD, params=None)  # no placeholders: RAISE uses a literal %
 
 
-def unguard(apps, schema_editor):
+def unguard(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(UNGUARD, params=None)
 

@@ -9,9 +9,11 @@ from collections import defaultdict
 
 import django.db.models.functions.text
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 
-def lower_case(apps, schema_editor):
+def lower_case(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     User = apps.get_model("clinic", "User")
     groups = defaultdict(list)
     for pk, email in User.objects.values_list("pk", "email"):

@@ -8,6 +8,8 @@ rewrite and on again in the same transaction.
 """
 
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 from taper.web.clinic.audit.chain import GENESIS, link
 from taper.web.redact import redact_path
@@ -15,7 +17,7 @@ from taper.web.redact import redact_path
 TRIGGER = "clinic_auditevent_append_only"
 
 
-def build_chain(apps, schema_editor):
+def build_chain(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     AuditEvent = apps.get_model("clinic", "AuditEvent")
     AuditChainHead = apps.get_model("clinic", "AuditChainHead")
     postgres = schema_editor.connection.vendor == "postgresql"

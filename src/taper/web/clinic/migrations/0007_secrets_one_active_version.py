@@ -8,10 +8,12 @@ migration does not choose: it stops, naming the versions, for a clinician to sto
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 from django.db.models import Count
 
 
-def refuse_two_in_force(apps, schema_editor):
+def refuse_two_in_force(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     PlanVersion = apps.get_model("clinic", "PlanVersion")
     doubled = (PlanVersion.objects.filter(status="active").values("patient_id")
                .annotate(n=Count("id")).filter(n__gt=1).values_list("patient_id", flat=True))

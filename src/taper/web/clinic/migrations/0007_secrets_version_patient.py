@@ -3,10 +3,12 @@ hold one version in force per patient in the database itself (issue 16)."""
 
 import django.db.models.deletion
 from django.db import migrations, models
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 from django.db.models import OuterRef, Subquery
 
 
-def copy_patient(apps, schema_editor):
+def copy_patient(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     Plan = apps.get_model("clinic", "Plan")
     PlanVersion = apps.get_model("clinic", "PlanVersion")
     PlanVersion.objects.update(patient_id=Subquery(

@@ -62,7 +62,7 @@ def suggested_request(*, version: PlanVersion, decision: Decision, kind: str, in
     """The planning request for a suggestion, from the stored request and `today`."""
     wanted = suggestion(decision, kind, index)
     plan = stored_plan(version.plan_json)
-    request = copy.deepcopy(version.request)
+    request: dict[str, Any] = copy.deepcopy(version.request)
     if kind == "return_to_dose":
         daily = Fraction(str(wanted["daily_mg"]))
         request["current_doses"] = _doses_at(plan, daily)

@@ -136,6 +136,8 @@ def _missed_checkins(now: datetime) -> Iterable[Alert]:
                 .annotate(last=Max("date")).values_list("patient_id", "last"))
     for patient_id, clinician_id, zone, days, start in active:
         today = local_today(zone, now)
+        if start is None:  # stored with every version (services/versions.py): never None here
+            raise ValueError(f"the active plan of patient {patient_id} has no start date")
         seen = last.get(patient_id) or start - timedelta(days=1)
         if start <= today and (today - seen).days >= days:
             alert = _raise(patient_id, clinician_id, AlertKind.MISSED_CHECKIN,

@@ -7,6 +7,7 @@ next days. Decisions leave the list when the clinician acknowledges them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -99,7 +100,7 @@ def _decisions(clinician: User) -> list[Attention]:
     return rows
 
 
-def _missed_and_upcoming(clinician: User, patients: dict[int, Patient],
+def _missed_and_upcoming(clinician: User, patients: Mapping[int, Patient],
                          now: datetime) -> list[Attention]:
     """Missed check-ins and dose changes soon, from the versions' derived columns.
 
@@ -125,6 +126,8 @@ def _missed_and_upcoming(clinician: User, patients: dict[int, Patient],
     rows = []
     for version_id, patient_id, _, start, _, _, missed_days in listed:
         patient, today = patients[patient_id], todays[patient_id]
+        if start is None:  # stored with every version (services/versions.py): never None here
+            raise ValueError(f"plan version {version_id} has no start date")
         seen = getattr(patient, "last_checkin", None) or start - timedelta(days=1)
         if start <= today and (today - seen).days >= missed_days:
             since = datetime.combine(seen + timedelta(days=1), time(0), ZoneInfo(patient.timezone))

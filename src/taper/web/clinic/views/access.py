@@ -10,12 +10,20 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
 from taper.web.clinic.models import Decision, Patient, PlanVersion, Role, Status, User
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
+
+
+class AuthedRequest(HttpRequest):
+    """A request behind `login_required` (or `role_required`): its user is a logged-in User,
+    never AnonymousUser. The django-stubs pattern for views that only signed-in users reach."""
+
+    user: User
 
 
 def require_role(user: User, *roles: str) -> None:
@@ -28,8 +36,8 @@ def role_required(*roles: str) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @login_required
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            require_role(request.user, *roles)  # type: ignore[arg-type]
+        def wrapped(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            require_role(request.user, *roles)
             return view(request, *args, **kwargs)
         return wrapped
     return decorate
@@ -51,7 +59,7 @@ _SHOWN_TO_PATIENT = [Status.APPROVED, Status.ACTIVE, Status.CHANGED, Status.COMP
                      Status.STOPPED]
 
 
-def visible_versions(user: User) -> Any:
+def visible_versions(user: User) -> QuerySet[PlanVersion]:
     if user.role == Role.CLINICIAN:
         return PlanVersion.objects.filter(plan__patient__clinician=user)
     if user.role == Role.PATIENT:

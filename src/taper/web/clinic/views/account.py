@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST, require_safe
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 from taper.web.clinic import services
 from taper.web.clinic.forms.audit import AuditFilterForm, TokenForm
 from taper.web.clinic.models import ApiToken, AuditEvent, Role
-from taper.web.clinic.views.access import role_required
+from taper.web.clinic.views.access import AuthedRequest, role_required
 
 PAGE_SIZE = 50
 COLUMNS = ["at_utc", "actor", "action", "event", "record_type", "record_id", "patient_id",
@@ -24,7 +24,7 @@ COLUMNS = ["at_utc", "actor", "action", "event", "record_type", "record_id", "pa
 
 
 @login_required
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthedRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     secret = None
     if request.method == "POST" and form.is_valid():
@@ -35,7 +35,7 @@ def account(request: HttpRequest) -> HttpResponse:
             form.add_error("name" if exc.field == "name" else None, exc.message)
         else:
             form = TokenForm()
-    tokens = ApiToken.objects.filter(user=request.user)  # type: ignore[misc]
+    tokens = ApiToken.objects.filter(user=request.user)
     response = render(request, "clinic/account.html",
                       {"form": form, "secret": secret, "tokens": tokens})
     response["Cache-Control"] = "private, no-store"  # the new token is on this page once
@@ -44,8 +44,8 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = ApiToken.objects.filter(pk=token_id, user=request.user).first()  # type: ignore[misc]
+def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
+    token = ApiToken.objects.filter(pk=token_id, user=request.user).first()
     if token is None:
         raise Http404
     if services.revoke_api_token(token=token, actor=request.user):
@@ -57,7 +57,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 @require_safe
 @role_required(Role.ADMIN)
-def audit(request: HttpRequest) -> HttpResponse:
+def audit(request: AuthedRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     page = Paginator(form.rows(), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -68,7 +68,7 @@ def audit(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @role_required(Role.ADMIN)
-def audit_csv(request: HttpRequest) -> StreamingHttpResponse:
+def audit_csv(request: AuthedRequest) -> StreamingHttpResponse:
     rows = AuditFilterForm(request.GET or None).rows()
     response = StreamingHttpResponse(_csv(rows.iterator(chunk_size=2000)),
                                      content_type="text/csv; charset=utf-8")

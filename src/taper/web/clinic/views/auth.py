@@ -12,7 +12,7 @@ from taper.web.accounts import throttle
 from taper.web.accounts.views.password import throttled
 from taper.web.clinic import services
 from taper.web.clinic.forms.people import PasswordForm, RegisterForm
-from taper.web.clinic.models import Role
+from taper.web.clinic.models import Role, User
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -20,10 +20,10 @@ BACKEND = "django.contrib.auth.backends.ModelBackend"
 def home(request: HttpRequest) -> HttpResponse:
     """Each role's first page."""
     user = request.user
-    if not user.is_authenticated:
+    if not isinstance(user, User):  # AnonymousUser: the only user that is not authenticated
         return redirect("login")
-    target = {Role.CLINICIAN: "desk", Role.PATIENT: "today", Role.ADMIN: "accounts"}
-    return redirect(target[user.role])  # type: ignore[union-attr]
+    target: dict[str, str] = {Role.CLINICIAN: "desk", Role.PATIENT: "today", Role.ADMIN: "accounts"}
+    return redirect(target[user.role])
 
 
 @require_http_methods(["GET", "POST"])

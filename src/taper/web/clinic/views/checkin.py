@@ -19,7 +19,7 @@ from taper.web.clinic.forms.checkin import FIRST_ANSWER, CheckInForm
 from taper.web.clinic.models import Patient, Role
 from taper.web.clinic.services.doses import taken_times
 from taper.web.clinic.services.followup import monitored_version
-from taper.web.clinic.views.access import role_required
+from taper.web.clinic.views.access import AuthedRequest, role_required
 
 
 def doses_due(plan: Plan, zone: str, at: datetime | None = None) -> tuple[time, ...]:
@@ -46,12 +46,12 @@ def last_readings(patient: Patient, day: date) -> tuple[dict[str, Any], str]:
     return carried, f"since your last check-in on {last.date:%a} {last.date.day} {last.date:%b}"
 
 
-def _me(request: HttpRequest) -> Patient:
-    return request.user.patient  # type: ignore[union-attr]
+def _me(request: AuthedRequest) -> Patient:
+    return request.user.patient
 
 
 @role_required(Role.PATIENT)
-def checkin(request: HttpRequest) -> HttpResponse:
+def checkin(request: AuthedRequest) -> HttpResponse:
     from taper.knowledge.checkin import load_checkin_questions
     from taper.knowledge.monitoring import load_monitoring
 

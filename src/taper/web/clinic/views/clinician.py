@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import OuterRef, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from taper.web.clinic import services
@@ -15,13 +15,13 @@ from taper.web.clinic.engine import local_today, stored_plan
 from taper.web.clinic.forms.people import PatientForm
 from taper.web.clinic.models import Decision, Patient, PlanVersion, Role, Status
 from taper.web.clinic.presenters import suggestion_rows
-from taper.web.clinic.views.access import my_patient, role_required
+from taper.web.clinic.views.access import AuthedRequest, my_patient, role_required
 
 
 @role_required(Role.CLINICIAN)
-def patient_list(request: HttpRequest) -> HttpResponse:
+def patient_list(request: AuthedRequest) -> HttpResponse:
     latest = Decision.objects.filter(patient=OuterRef("pk")).order_by("-created_at", "-id")
-    patients = request.user.patients.annotate(  # type: ignore[union-attr]
+    patients = request.user.patients.annotate(
         last_action=Subquery(latest.values("action")[:1]),
         last_flag=Subquery(latest.values("flagged_for_clinician")[:1]),
         last_date=Subquery(latest.values("today")[:1]))
@@ -29,7 +29,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.CLINICIAN)
-def patient_new(request: HttpRequest) -> HttpResponse:
+def patient_new(request: AuthedRequest) -> HttpResponse:
     form = PatientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -44,8 +44,8 @@ def patient_new(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.CLINICIAN, Role.PATIENT)
-def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = my_patient(request.user, patient_id)  # type: ignore[arg-type]
+def patient_detail(request: AuthedRequest, patient_id: int) -> HttpResponse:
+    patient = my_patient(request.user, patient_id)
     plans = patient.plans.prefetch_related("versions__approved_by")
     decisions = patient.decisions.select_related("checkin", "version", "held_version")[:30]
     checkins = patient.checkins.order_by("-date", "-id")[:30]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.timezone import now
 from django.views.decorators.http import require_POST
@@ -16,7 +16,7 @@ from taper.web.clinic.engine import local_today
 from taper.web.clinic.forms.people import ApproveForm, FollowUpForm, HoldForm, MonitoringForm
 from taper.web.clinic.models import Role
 from taper.web.clinic.services import adjust
-from taper.web.clinic.views.access import authored_version, decision_for, role_required
+from taper.web.clinic.views.access import AuthedRequest, authored_version, decision_for, role_required
 from taper.web.clinic.views.plans import _plan_context
 
 LABELS = {"red_flag": "Red flag", "contact_prescriber": "Contact the prescriber",
@@ -24,16 +24,16 @@ LABELS = {"red_flag": "Red flag", "contact_prescriber": "Contact the prescriber"
 
 
 @role_required(Role.CLINICIAN)
-def desk(request: HttpRequest) -> HttpResponse:
+def desk(request: AuthedRequest) -> HttpResponse:
     at = now()
-    rows = [(row, LABELS[row.kind]) for row in services.attention_list(request.user, at)]  # type: ignore[arg-type]
+    rows = [(row, LABELS[row.kind]) for row in services.attention_list(request.user, at)]
     return render(request, "clinic/desk.html", {"rows": rows, "at": at})
 
 
 @require_POST
 @role_required(Role.CLINICIAN)
-def decision_acknowledge(request: HttpRequest, decision_id: int) -> HttpResponse:
-    decision = decision_for(request.user, decision_id)  # type: ignore[arg-type]
+def decision_acknowledge(request: AuthedRequest, decision_id: int) -> HttpResponse:
+    decision = decision_for(request.user, decision_id)
     try:
         services.acknowledge_decision(decision=decision, clinician=request.user)
     except services.ServiceError as exc:
@@ -45,9 +45,9 @@ def decision_acknowledge(request: HttpRequest, decision_id: int) -> HttpResponse
 
 
 @role_required(Role.CLINICIAN)
-def suggestion_apply(request: HttpRequest, decision_id: int, kind: str) -> HttpResponse:
+def suggestion_apply(request: AuthedRequest, decision_id: int, kind: str) -> HttpResponse:
     """GET: the new plan previewed; POST: approved and in force at once."""
-    decision = decision_for(request.user, decision_id)  # type: ignore[arg-type]
+    decision = decision_for(request.user, decision_id)
     try:
         index = int(request.GET.get("option") or request.POST.get("option") or 0)
         wanted = adjust.suggestion(decision, kind, index)
@@ -67,7 +67,7 @@ def suggestion_apply(request: HttpRequest, decision_id: int, kind: str) -> HttpR
             messages.success(request, f"Version {version.number} is approved and in force.")
             return redirect("plan_detail", version_id=version.pk)
     try:
-        _, plan = adjust.preview_suggestion(decision=decision, clinician=request.user,  # type: ignore[arg-type]
+        _, plan = adjust.preview_suggestion(decision=decision, clinician=request.user,
                                             kind=kind, index=index)
         context["preview"] = _plan_context(plan)
         context["first_daily"] = mg_words(sum((d.mg for d in plan.baseline), Fraction(0)))
@@ -78,8 +78,8 @@ def suggestion_apply(request: HttpRequest, decision_id: int, kind: str) -> HttpR
 
 
 @role_required(Role.CLINICIAN)
-def plan_hold(request: HttpRequest, version_id: int) -> HttpResponse:
-    version = authored_version(request.user, version_id)  # type: ignore[arg-type]
+def plan_hold(request: AuthedRequest, version_id: int) -> HttpResponse:
+    version = authored_version(request.user, version_id)
     form = HoldForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -96,8 +96,8 @@ def plan_hold(request: HttpRequest, version_id: int) -> HttpResponse:
 
 
 @role_required(Role.CLINICIAN)
-def plan_followup(request: HttpRequest, version_id: int) -> HttpResponse:
-    version = authored_version(request.user, version_id)  # type: ignore[arg-type]
+def plan_followup(request: AuthedRequest, version_id: int) -> HttpResponse:
+    version = authored_version(request.user, version_id)
     form = FollowUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -117,8 +117,8 @@ def plan_followup(request: HttpRequest, version_id: int) -> HttpResponse:
 
 
 @role_required(Role.CLINICIAN)
-def plan_monitoring(request: HttpRequest, version_id: int) -> HttpResponse:
-    version = authored_version(request.user, version_id)  # type: ignore[arg-type]
+def plan_monitoring(request: AuthedRequest, version_id: int) -> HttpResponse:
+    version = authored_version(request.user, version_id)
     form = MonitoringForm(request.POST or None, initial={"days": version.plan.monitoring_days})
     if request.method == "POST" and form.is_valid():
         try:

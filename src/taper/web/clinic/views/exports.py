@@ -17,7 +17,7 @@ from taper.web.clinic import exports, services
 from taper.web.clinic.context import absolute_url
 from taper.web.clinic.models import Patient, Role, User
 from taper.web.clinic.services.feeds import live_feed
-from taper.web.clinic.views.access import role_required, version_for
+from taper.web.clinic.views.access import AuthedRequest, role_required, version_for
 
 
 def patient_or_theirs(user: User, patient_id: int) -> Patient:
@@ -37,8 +37,8 @@ def _attachment(body: bytes, media_type: str, filename: str) -> HttpResponse:
 
 
 @role_required(Role.CLINICIAN, Role.PATIENT)
-def plan_download(request: HttpRequest, version_id: int, fmt: str) -> HttpResponse:
-    version = version_for(request.user, version_id)  # type: ignore[arg-type]
+def plan_download(request: AuthedRequest, version_id: int, fmt: str) -> HttpResponse:
+    version = version_for(request.user, version_id)
     if fmt not in FORMATS:
         raise Http404
     found = FORMATS[fmt]
@@ -48,23 +48,23 @@ def plan_download(request: HttpRequest, version_id: int, fmt: str) -> HttpRespon
 
 
 @role_required(Role.CLINICIAN, Role.PATIENT)
-def journal_csv(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = patient_or_theirs(request.user, patient_id)  # type: ignore[arg-type]
+def journal_csv(request: AuthedRequest, patient_id: int) -> HttpResponse:
+    patient = patient_or_theirs(request.user, patient_id)
     return _attachment(exports.journal(patient), FORMATS["csv"].media_type,
                        f"checkins-{patient.pk}.csv")
 
 
 @role_required(Role.CLINICIAN, Role.PATIENT)
-def feed_settings(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = patient_or_theirs(request.user, patient_id)  # type: ignore[arg-type]
+def feed_settings(request: AuthedRequest, patient_id: int) -> HttpResponse:
+    patient = patient_or_theirs(request.user, patient_id)
     return render(request, "clinic/calendar_feed.html",
                   {"patient": patient, "feed": live_feed(patient), "link": None})
 
 
 @require_POST
 @role_required(Role.CLINICIAN, Role.PATIENT)
-def feed_new(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = patient_or_theirs(request.user, patient_id)  # type: ignore[arg-type]
+def feed_new(request: AuthedRequest, patient_id: int) -> HttpResponse:
+    patient = patient_or_theirs(request.user, patient_id)
     token = services.create_calendar_feed(patient=patient, actor=request.user)
     # Shown once, on this answer: only the token's hash is stored.
     link = absolute_url(request, f"/feeds/{token}.ics")
@@ -76,8 +76,8 @@ def feed_new(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.CLINICIAN, Role.PATIENT)
-def feed_revoke(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = patient_or_theirs(request.user, patient_id)  # type: ignore[arg-type]
+def feed_revoke(request: AuthedRequest, patient_id: int) -> HttpResponse:
+    patient = patient_or_theirs(request.user, patient_id)
     if services.revoke_calendar_feed(patient=patient, actor=request.user):
         messages.success(request, "The calendar link is turned off. It no longer works.")
     else:
@@ -97,7 +97,9 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     request.audit_record = ("patient", found.patient_id, found.patient_id)  # type: ignore[attr-defined]
     response = HttpResponse(exports.feed(found.patient), content_type=FORMATS["ics"].media_type)
-    response["Content-Disposition"] = content_disposition_header(False, "medication-plan.ics")
+    disposition = content_disposition_header(False, "medication-plan.ics")
+    assert disposition is not None  # None only when there is no filename
+    response["Content-Disposition"] = disposition
     # Private: never kept by a shared cache; no-cache: a calendar asks again after a change.
     response["Cache-Control"] = "private, no-cache"
     response["X-Robots-Tag"] = "noindex, nofollow"

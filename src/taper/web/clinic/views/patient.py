@@ -6,7 +6,7 @@ from datetime import date, time
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.timezone import now
 from django.views.decorators.http import require_POST
@@ -17,19 +17,20 @@ from taper.web.clinic.models import DoseMark, Patient, PlanVersion, Role
 from taper.web.clinic.presenters import patient_basis, suggestion_rows
 from taper.web.clinic.services.followup import monitoring_left, upcoming_followups
 from taper.web.clinic.today import today_for
-from taper.web.clinic.views.access import decision_for, role_required
-from taper.web.clinic.views.checkin import checkin, doses_due  # noqa: F401 (the URLs' names)
+from taper.web.clinic.views.access import AuthedRequest, decision_for, role_required
+from taper.web.clinic.views.checkin import checkin as checkin  # re-exported: the URLs' names
+from taper.web.clinic.views.checkin import doses_due as doses_due
 
 MARK_WORDS = {DoseMark.TAKEN: "marked as taken", DoseMark.LATE: "marked as taken late",
               DoseMark.SKIPPED: "marked as skipped"}
 
 
-def _me(request: HttpRequest) -> Patient:
-    return request.user.patient  # type: ignore[union-attr]
+def _me(request: AuthedRequest) -> Patient:
+    return request.user.patient
 
 
 @role_required(Role.PATIENT)
-def today(request: HttpRequest) -> HttpResponse:
+def today(request: AuthedRequest) -> HttpResponse:
     patient = _me(request)
     day = local_today(patient.timezone)
     view = today_for(patient, day, now())
@@ -54,7 +55,7 @@ def contact_of(patient: Patient) -> dict[str, str] | None:
 
 @require_POST
 @role_required(Role.PATIENT)
-def dose_taken(request: HttpRequest) -> HttpResponse:
+def dose_taken(request: AuthedRequest) -> HttpResponse:
     patient = _me(request)
     mark = request.POST.get("mark", DoseMark.TAKEN)
     try:
@@ -93,7 +94,7 @@ def _sentence(text: str) -> str:
 
 @require_POST
 @role_required(Role.PATIENT)
-def plan_seen(request: HttpRequest, version_id: int) -> HttpResponse:
+def plan_seen(request: AuthedRequest, version_id: int) -> HttpResponse:
     patient = _me(request)
     version = PlanVersion.objects.filter(pk=version_id, plan__patient=patient).first()
     if version is None:
@@ -103,7 +104,7 @@ def plan_seen(request: HttpRequest, version_id: int) -> HttpResponse:
 
 
 @role_required(Role.PATIENT)
-def history(request: HttpRequest) -> HttpResponse:
+def history(request: AuthedRequest) -> HttpResponse:
     """The patient's own check-ins, day by day, with what each decision said."""
     patient = _me(request)
     rows = (patient.checkins.select_related("decision").order_by("-date", "-id")[:120])
@@ -111,8 +112,8 @@ def history(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.PATIENT, Role.CLINICIAN)
-def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
-    decision = decision_for(request.user, decision_id)  # type: ignore[arg-type]
+def decision_detail(request: AuthedRequest, decision_id: int) -> HttpResponse:
+    decision = decision_for(request.user, decision_id)
     template = "clinic/emergency.html" if decision.is_emergency else "clinic/decision.html"
     return render(request, template, {
         "decision": decision, "d": decision.data, "patient": decision.patient,

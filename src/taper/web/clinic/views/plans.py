@@ -24,6 +24,7 @@ from taper.web.clinic.presenters import (
 )
 from taper.web.clinic.services.followup import upcoming_followups
 from taper.web.clinic.views.access import (
+    AuthedRequest,
     authored_version,
     my_patient,
     role_required,
@@ -47,7 +48,7 @@ def _plan_context(plan: Any, today: Any = None) -> dict[str, Any]:
             "warnings": warning_rows(plan)}
 
 
-def _build(request: HttpRequest, patient: Patient, form: PlanBuilderForm,
+def _build(request: AuthedRequest, patient: Patient, form: PlanBuilderForm,
            version: PlanVersion | None) -> HttpResponse:
     """Preview or save; any engine error goes next to its field and everything stays filled."""
     preview = None
@@ -72,8 +73,8 @@ def _build(request: HttpRequest, patient: Patient, form: PlanBuilderForm,
 
 
 @role_required(Role.CLINICIAN, Role.PATIENT)
-def plan_new(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = my_patient(request.user, patient_id)  # type: ignore[arg-type]
+def plan_new(request: AuthedRequest, patient_id: int) -> HttpResponse:
+    patient = my_patient(request.user, patient_id)
     today = local_today(patient.timezone)
     form = _builder(request, patient, {"start_date": today.isoformat(),
                                        "timezone": patient.timezone, "strategy_kind": "fixed_mg"})
@@ -81,15 +82,15 @@ def plan_new(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @role_required(Role.CLINICIAN, Role.PATIENT)
-def plan_change(request: HttpRequest, version_id: int) -> HttpResponse:
-    version = authored_version(request.user, version_id)  # type: ignore[arg-type]
+def plan_change(request: AuthedRequest, version_id: int) -> HttpResponse:
+    version = authored_version(request.user, version_id)
     form = _builder(request, version.plan.patient, initial_from_request(version.request))
     return _build(request, version.plan.patient, form, version)
 
 
 @role_required(Role.CLINICIAN, Role.PATIENT)
-def plan_detail(request: HttpRequest, version_id: int) -> HttpResponse:
-    version = version_for(request.user, version_id)  # type: ignore[arg-type]
+def plan_detail(request: AuthedRequest, version_id: int) -> HttpResponse:
+    version = version_for(request.user, version_id)
     patient = version.plan.patient
     plan = stored_plan(version.plan_json)
     others = version.plan.versions.exclude(pk=version.pk).order_by("number")
@@ -106,8 +107,8 @@ def plan_detail(request: HttpRequest, version_id: int) -> HttpResponse:
 
 
 @role_required(Role.CLINICIAN)
-def plan_approve(request: HttpRequest, version_id: int) -> HttpResponse:
-    version = authored_version(request.user, version_id)  # type: ignore[arg-type]
+def plan_approve(request: AuthedRequest, version_id: int) -> HttpResponse:
+    version = authored_version(request.user, version_id)
     form = ApproveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -123,8 +124,8 @@ def plan_approve(request: HttpRequest, version_id: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.CLINICIAN, Role.PATIENT)
-def plan_activate(request: HttpRequest, version_id: int) -> HttpResponse:
-    version = authored_version(request.user, version_id)  # type: ignore[arg-type]
+def plan_activate(request: AuthedRequest, version_id: int) -> HttpResponse:
+    version = authored_version(request.user, version_id)
     try:
         services.activate(version=version, actor=request.user)
     except services.ServiceError as exc:
@@ -136,8 +137,8 @@ def plan_activate(request: HttpRequest, version_id: int) -> HttpResponse:
 
 @require_POST
 @role_required(Role.CLINICIAN, Role.PATIENT)
-def plan_complete(request: HttpRequest, version_id: int) -> HttpResponse:
-    version = authored_version(request.user, version_id)  # type: ignore[arg-type]
+def plan_complete(request: AuthedRequest, version_id: int) -> HttpResponse:
+    version = authored_version(request.user, version_id)
     try:
         services.complete_plan(version=version, actor=request.user)
     except services.ServiceError as exc:
@@ -148,8 +149,8 @@ def plan_complete(request: HttpRequest, version_id: int) -> HttpResponse:
 
 
 @role_required(Role.CLINICIAN, Role.PATIENT)
-def plan_stop(request: HttpRequest, version_id: int) -> HttpResponse:
-    version = authored_version(request.user, version_id)  # type: ignore[arg-type]
+def plan_stop(request: AuthedRequest, version_id: int) -> HttpResponse:
+    version = authored_version(request.user, version_id)
     form = StopForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

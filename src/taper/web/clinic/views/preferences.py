@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from taper.web.clinic import services
 from taper.web.clinic.forms.preferences import ClinicContactForm, PatientPreferencesForm
 from taper.web.clinic.models import Role
-from taper.web.clinic.views.access import role_required
+from taper.web.clinic.views.access import AuthedRequest, role_required
 
 
 @role_required(Role.CLINICIAN)
-def clinic_contact(request: HttpRequest) -> HttpResponse:
+def clinic_contact(request: AuthedRequest) -> HttpResponse:
     me = request.user
     form = ClinicContactForm(request.POST if request.method == "POST" else None, initial={
-        "name": me.clinic_name, "phone": me.clinic_phone, "hours": me.clinic_hours})  # type: ignore[union-attr]
+        "name": me.clinic_name, "phone": me.clinic_phone, "hours": me.clinic_hours})
     if request.method == "POST" and form.is_valid():
         try:
             services.set_clinic_contact(clinician=me, **form.cleaned_data)
@@ -30,8 +30,8 @@ def clinic_contact(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.PATIENT)
-def patient_preferences(request: HttpRequest) -> HttpResponse:
-    patient = request.user.patient  # type: ignore[union-attr]
+def patient_preferences(request: AuthedRequest) -> HttpResponse:
+    patient = request.user.patient
     form = PatientPreferencesForm(request.POST if request.method == "POST" else None,
                                   initial={"temperature_unit": patient.temperature_unit,
                                            "dose_alarms": "on" if patient.dose_alarms else "off"})

@@ -1,0 +1,9 @@
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+
+from django_otp.models import Device
+
+def login(request: HttpRequest, device: Device) -> None: ...
+def match_token(user: AbstractBaseUser | AnonymousUser, token: str) -> Device | None: ...
+def user_has_device(user: AbstractBaseUser | AnonymousUser, confirmed: bool | None = ...) -> bool: ...
