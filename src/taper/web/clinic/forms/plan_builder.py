@@ -92,6 +92,11 @@ class PlanBuilderForm(forms.Form):
             self.fields[f"held_{i}_label"] = text(f"Product {n} name (optional)")
         self.paths: dict[str, str] = {}
 
+    def catalogue_words(self, product_id: str) -> str:
+        """A catalogue product's name as the form lists it ("5 mg tablet"), else its id."""
+        choices = cast(forms.MultipleChoiceField, self.fields["catalogue"]).choices
+        return str(dict(cast(list[tuple[str, str]], choices)).get(product_id, product_id))
+
     def timezone_list(self) -> list[str]:
         """The searchable list: the clinic's default first, then every IANA zone (zoneinfo)."""
         zones = [z for z, _label in timezone_choices()]

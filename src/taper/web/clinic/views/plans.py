@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -40,13 +40,13 @@ def _builder(request: HttpRequest, patient: Patient, initial: dict[str, Any]) ->
     drugs = monitored_drugs()  # a plan the web can watch needs the drug's monitoring rules
     drug = request.POST.get("drug") or initial.get("drug") or drugs[0]
     catalogue = [(p.id, p.label or p.id) for p in load_drug(drug if drug in drugs else drugs[0]).catalogue]
-    data = request.POST or None
+    data: QueryDict | None = request.POST or None
     if data is not None and "add_product" in data:
         # The one-click fix of a grouped warning (works without JS): the product joins the
         # catalogue ticks and the form previews again; an unknown id is the field's own error.
         data = data.copy()
         chosen = data.getlist("catalogue")
-        added = data.get("add_product", "")[:MAX_ID_CHARS]
+        added = str(data.get("add_product", ""))[:MAX_ID_CHARS]
         data.setlist("catalogue", chosen if added in chosen else [*chosen, added])
         data["action"] = "preview"
     initial.setdefault("timezone", settings.TAPER_DEFAULT_TIME_ZONE)
@@ -80,8 +80,7 @@ def _build(request: AuthedRequest, patient: Patient, form: PlanBuilderForm,
         except services.ServiceError as exc:
             form.add_engine_error(exc.field, exc.message)
             if exc.product:
-                fix = {"id": exc.product, "words": dict(form.fields["catalogue"].choices).get(
-                    exc.product, exc.product)}
+                fix = {"id": exc.product, "words": form.catalogue_words(exc.product)}
     template = "clinic/_preview.html" if request.headers.get("X-Preview") else "clinic/plan_builder.html"
     return render(request, template, {"form": form, "patient": patient, "preview": preview,
                                       "fix": fix, "version": version}, status=200)
