@@ -164,3 +164,17 @@ def test_the_change_builder_keeps_a_liquid_and_a_titration(cast: Cast, client: C
     html = client.get(reverse("plan_change", args=[version.pk])).content.decode()
     assert 'name="held_0_step_ml" value="0.1"' in html and 'name="target_mg" value="30"' in html
     assert re.search(r'<option value="liquid" selected>', html)
+
+
+@pytest.mark.parametrize("value", ["Mars/Olympus_Mons", "../etc/passwd", "europe/london"])
+def test_a_clinic_default_zone_zoneinfo_does_not_know_stops_the_start(
+        monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from taper.web.env import envzone
+
+    monkeypatch.setenv("TAPER_DEFAULT_TIME_ZONE", " Europe/Madrid ")
+    assert envzone("TAPER_DEFAULT_TIME_ZONE", "UTC") == "Europe/Madrid"
+    monkeypatch.setenv("TAPER_DEFAULT_TIME_ZONE", value)
+    with pytest.raises(ImproperlyConfigured, match="TAPER_DEFAULT_TIME_ZONE: must be an IANA"):
+        envzone("TAPER_DEFAULT_TIME_ZONE", "UTC")
