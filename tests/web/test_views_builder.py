@@ -178,3 +178,21 @@ def test_a_clinic_default_zone_zoneinfo_does_not_know_stops_the_start(
     monkeypatch.setenv("TAPER_DEFAULT_TIME_ZONE", value)
     with pytest.raises(ImproperlyConfigured, match="TAPER_DEFAULT_TIME_ZONE: must be an IANA"):
         envzone("TAPER_DEFAULT_TIME_ZONE", "UTC")
+
+
+def test_every_value_typed_is_shown_again_after_an_error(cast: Cast, client: Client) -> None:
+    typed = {"dose_3_time": "23:59", "dose_3_mg": "2.5", "held_1_form": "capsule",
+             "held_1_strength": "15", "held_1_label": "Own capsules", "held_2_form": "liquid",
+             "held_2_strength": "5", "held_2_step_ml": "0.2", "held_2_min_ml": "1",
+             "percent": "10", "final_mg": "5", "steps_list": "50, 40", "target_mg": "70",
+             "increment_mg": "2.5", "slower_below_mg": "20", "slower_step_days": "14",
+             "override_mg": "90", "override_reason": "Specialist advice", "crcl": "65",
+             "dose_0_time": "8 am"}  # the one error
+    html = post(cast, client, **typed, action="save")
+    assert 'data-testid="error-dose_0_time"' in html and PlanVersion.objects.count() == 2
+    for name, value in typed.items():
+        if name.endswith("_form"):
+            assert re.search(rf'name="{name}"[^>]*>.*?<option value="{value}" selected',
+                             html, re.S), name
+        else:
+            assert f'name="{name}" value="{value}"' in html, name

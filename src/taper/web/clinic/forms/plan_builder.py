@@ -55,10 +55,8 @@ class PlanBuilderForm(forms.Form):
     steps_list = text("Daily doses, one per step (mg, comma-separated)",
                       help_text='For example "50, 40, 30, 20, 10, 0"; end with 0 to stop.')
     target_mg = text("Target daily dose (mg)", inputmode="decimal")
-    increment_mg = text("Increase per dose time each step (mg, optional)", inputmode="decimal",
-                        help_text="Leave empty to follow the label's schedule.")
-    step_days = text("Days per step", inputmode="numeric",
-                     help_text="Required to reduce; for a titration, empty follows the label.")
+    increment_mg = text("Increase per dose time each step (mg, optional)", inputmode="decimal")
+    step_days = text("Days per step", inputmode="numeric")
     slower_below_mg = text("Slow down below (mg a day, optional)", inputmode="decimal")
     slower_step_days = text("Days per step once below it", inputmode="numeric")
     reduce_order = text("Order of reducing the dose times (optional)",
@@ -73,24 +71,38 @@ class PlanBuilderForm(forms.Form):
         cast(forms.ChoiceField, self.fields["drug"]).choices = [(d, d.capitalize()) for d in drugs]
         cast(forms.MultipleChoiceField, self.fields["catalogue"]).choices = catalogue
         self.clinic_timezone = clinic_timezone
+        self._translate_new_words()
         for i in range(DOSE_ROWS):
-            self.fields[f"dose_{i}_time"] = clock_field(f"Dose {i + 1} time (24-hour, HH:MM)")
+            self.fields[f"dose_{i}_time"] = clock_field(
+                _("Dose %(n)s time (24-hour, HH:MM)") % {"n": i + 1})
             self.fields[f"dose_{i}_mg"] = text(f"Dose {i + 1} mg", inputmode="decimal")
         for i in range(HELD_ROWS):
             n = i + 1
             self.fields[f"held_{i}_form"] = forms.ChoiceField(
                 label=f"Product {n} form", choices=FORMS, required=False)
             self.fields[f"held_{i}_strength"] = text(
-                f"Product {n} strength (mg per unit, or mg/mL for a liquid)", inputmode="decimal")
+                _("Product %(n)s strength (mg per unit, or mg/mL for a liquid)") % {"n": n},
+                inputmode="decimal")
             self.fields[f"held_{i}_divisible"] = forms.ChoiceField(
                 label=f"Product {n} can be split into", choices=DIVISIONS, required=False)
             self.fields[f"held_{i}_step_ml"] = text(
-                f"Product {n} measuring step (mL, liquids only)", inputmode="decimal",
-                help_text="The smallest change the syringe or cup can measure, e.g. 0.1.")
+                _("Product %(n)s measuring step (mL, liquids only)") % {"n": n},
+                inputmode="decimal",
+                help_text=_("The smallest change the syringe or cup can measure, e.g. 0.1."))
             self.fields[f"held_{i}_min_ml"] = text(
-                f"Product {n} smallest measurable volume (mL, liquids only)", inputmode="decimal")
+                _("Product %(n)s smallest measurable volume (mL, liquids only)") % {"n": n},
+                inputmode="decimal")
             self.fields[f"held_{i}_label"] = text(f"Product {n} name (optional)")
         self.paths: dict[str, str] = {}
+
+    def _translate_new_words(self) -> None:
+        """Issue 15's words in the user's language (gettext at request time, not import)."""
+        f = self.fields
+        f["timezone"].help_text = _("Type to search, e.g. London or New York.")
+        f["target_mg"].label = _("Target daily dose (mg)")
+        f["increment_mg"].label = _("Increase per dose time each step (mg, optional)")
+        f["increment_mg"].help_text = _("Leave empty to follow the label's schedule.")
+        f["step_days"].help_text = _("Required to reduce; for a titration, empty follows the label.")
 
     def catalogue_words(self, product_id: str) -> str:
         """A catalogue product's name as the form lists it ("5 mg tablet"), else its id."""
