@@ -196,3 +196,15 @@ def test_every_value_typed_is_shown_again_after_an_error(cast: Cast, client: Cli
                              html, re.S), name
         else:
             assert f'name="{name}" value="{value}"' in html, name
+
+
+def test_the_plan_page_groups_the_warnings_as_the_preview_does(cast: Cast, client: Client) -> None:
+    changes = {"catalogue": [], "held_0_divisible": "2", "step_mg": "5", "dose_0_mg": "30",
+               "dose_1_mg": "30", "dose_2_mg": "20"}
+    preview = warnings_of(post(cast, client, **changes))
+    page = client.post(reverse("plan_new", args=[cast.patient.pk]),
+                       builder_post(cast, **changes, action="save"))
+    html = client.get(page["Location"]).content.decode()
+    assert warnings_of(html).count('data-code="cut_larger_than_requested"') == 1
+    assert "Cut larger than asked at steps 1–" in warnings_of(html)
+    assert 'name="add_product"' not in html and 'name="add_product"' in preview  # no builder here
