@@ -84,7 +84,7 @@ def build_approve_and_start(window: Pages) -> None:
     page.click("#build-plan")
     page.wait_for_selector("#plan-builder")
     page.fill("#id_start_date", local_today(ZONE).isoformat())
-    page.select_option("#id_timezone", ZONE)
+    page.fill("#id_timezone", ZONE)  # a searchable text field (datalist)
     for i, at in enumerate(("08:00", "14:00", "20:00")):
         page.fill(f"#id_dose_{i}_time", at)
         page.fill(f"#id_dose_{i}_mg", "20")

@@ -102,9 +102,26 @@ def test_generated_taper_steps_down_to_the_stop_limit_first() -> None:
 
 
 @pytest.mark.hazard("HZ-005")
-def test_products_that_cannot_reach_a_safe_stop_are_an_error_naming_a_fix() -> None:
+def test_products_that_cannot_make_a_single_step_are_an_error_naming_a_fix() -> None:
     with pytest.raises(PlanError, match=r"products: .* would allow the requested cut"):
-        plan(TID, (TAB20H,), FixedMgStrategy(F(10), 7))
+        plan({"08:00": 20}, (Solid("tab20", F(20), 1),), FixedMgStrategy(F(10), 7))
+
+
+@pytest.mark.hazard("HZ-200")
+def test_products_that_cannot_reach_a_safe_stop_hold_the_lowest_step_naming_a_fix() -> None:
+    p = plan(TID, (TAB20H,), FixedMgStrategy(F(10), 7))
+    assert [s.daily_mg for s in p.steps] == [50, 40, 30, 20, 10] and p.stop_date is None
+    last = p.warnings[-1]
+    assert last.code == "cannot_go_lower" and last.step == 5
+    assert last.details["product"] == "sol1" and "does not stop" in last.message
+
+
+@pytest.mark.hazard("HZ-200")
+def test_one_step_above_the_stop_limit_is_held_not_stopped() -> None:
+    p = plan({"08:00": 10}, (Solid("tab10", F(10), 2),), FixedMgStrategy(F(5), 7))
+    assert [s.daily_mg for s in p.steps] == [5] and p.stop_date is not None  # 5 mg: may stop
+    held = plan({"08:00": 20}, (Solid("tab20", F(20), 2),), FixedMgStrategy(F(5), 7))
+    assert [s.daily_mg for s in held.steps] == [10] and held.stop_date is None
 
 
 def test_cut_larger_than_requested_names_the_product_that_would_fix_it() -> None:

@@ -15,6 +15,7 @@ from typing import Literal
 
 from taper.core.amount_sets import AmountSets
 from taper.core.amounts import decimal_str
+from taper.core.knowledge import SourcedAmount
 from taper.core.plan import PlanWarning
 from taper.core.products import Product, describe
 
@@ -105,6 +106,27 @@ def cut_larger(
         f"{where}: {'the list' if listed else 'the pace'} asks for a cut of at most "
         f"{mg(prev - target)} (to {mg(target)} a day), but these products cannot make a dose "
         f"between that and {mg(prev)}, so {to} (a cut of {mg(prev - made)}); {remedy}",
+        step=number,
+        details=details,
+    )
+
+
+def cannot_go_lower(
+    number: int, prev: Fraction, limit: SourcedAmount, fix: Product | None,
+) -> PlanWarning:
+    """The products make nothing below `prev`, too high to stop from: the plan holds there."""
+    basis = f"policy: {limit.fact.reason}" if limit.fact.is_policy else f"source: {limit.fact.source}"
+    remedy = ("a liquid or a compounded strength would let it go on." if fix is None
+              else f"a {describe(fix)} ({fix.id}) would let it go on.")
+    details = {"previous_mg": decimal_str(prev), "stop_limit_mg": decimal_str(limit.mg)}
+    if fix is not None:
+        details["product"] = fix.id
+        details["product_strength"] = describe(fix)
+    return PlanWarning(
+        "cannot_go_lower",
+        f"Step {number}: the plan does not stop. These products cannot make any daily dose "
+        f"between 0 and {mg(prev)}, and a plan may stop only from {mg(limit.mg)} a day or less "
+        f"({basis}), so the plan stays at {mg(prev)} a day from step {number}; {remedy}",
         step=number,
         details=details,
     )

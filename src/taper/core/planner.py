@@ -20,6 +20,7 @@ from taper.core.knowledge import Fact
 from taper.core.limits import MAX_GRAINS, MAX_PLAN_DAYS
 from taper.core.pace import (
     Realised,
+    cannot_go_lower,
     cut_larger,
     dose_adjusted,
     mg,
@@ -45,10 +46,11 @@ MAX_STEPS = 1000  # a plan longer than this is a mistake in the request, not a t
 class PlanError(ValueError):
     """The plan would be unsafe or impossible to print; names the field at fault."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, product: Product | None = None) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+        self.product = product  # a catalogue product that would make the request possible
 
 
 @dataclass
@@ -237,11 +239,14 @@ def _taper(
             if prev <= limit.mg:
                 state.warnings.append(cut_larger(None, target, prev, Fraction(0), fix, explicit))
                 return _stop(request, state)
+            if state.steps:  # the best plan these products allow: hold, never a faster stop
+                state.warnings.append(cannot_go_lower(state.steps[-1].index, prev, limit, fix))
+                return None
             raise PlanError("products", (
                 f"these products cannot make any daily dose between 0 and {mg(prev)}, and a "
                 f"plan may stop only from {mg(limit.mg)} a day or less; "
                 f"{product_for_cut(request, len(order), target, prev)}"
-            ))
+            ), fix)
         if explicit and found.how != "exact":
             state.warnings.append(dose_adjusted(number, target, realised, prev))
         elif found.how == "lower":

@@ -120,3 +120,16 @@ def data_dir(value: str) -> Path:
     if not os.access(path, os.W_OK | os.X_OK):
         raise ImproperlyConfigured(f"TAPER_DATA_DIR: {str(path)!r} is not writable")
     return path
+
+
+def envzone(name: str, default: str) -> str:
+    """An IANA time zone name that zoneinfo knows ("Europe/London"); anything else is an error."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    value = (os.environ.get(name) or "").strip() or default
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ImproperlyConfigured(
+            f"{name}: must be an IANA time zone such as Europe/London, got {value!r}") from None
+    return value

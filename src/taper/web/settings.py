@@ -24,6 +24,7 @@ from taper.web.env import (
     envphone,
     envsecret,
     envurl,
+    envzone,
     generated_secret,
 )
 from taper.web.ops.logs import logging_config
@@ -51,6 +52,8 @@ TOKEN_RATE_WINDOW_SECONDS = 60
 # Retention (docs/retention.md): days after a taper ends before `taper purge` deletes the
 # record; 0 (the default) keeps every record for ever.
 RETENTION_DAYS = envint("TAPER_RETENTION_DAYS", 0, low=0)
+# The plan builder's time zone when a patient has none, listed first in its search (issue 15).
+TAPER_DEFAULT_TIME_ZONE = envzone("TAPER_DEFAULT_TIME_ZONE", "UTC")
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -19,10 +19,11 @@ from taper.core.plan import Plan, ScheduledDose, TaperStep
 class ServiceError(ValueError):
     """Input a service cannot accept; `field` is the request path or form field at fault."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, product: str | None = None) -> None:
         super().__init__(f"{field}: {message}" if field else message)
         self.field = field
         self.message = message
+        self.product = product  # a catalogue product id that would fix it (the builder's button)
 
 
 def valid_timezone(name: str) -> bool:
@@ -49,7 +50,8 @@ def plan_request(data: dict[str, Any], today: date | None) -> Plan:
     except ContractError as exc:
         raise ServiceError(exc.field, exc.message) from None
     except PlanError as exc:
-        raise ServiceError(exc.field, str(exc).removeprefix(f"{exc.field}: ")) from None
+        raise ServiceError(exc.field, str(exc).removeprefix(f"{exc.field}: "),
+                           None if exc.product is None else exc.product.id) from None
 
 
 def plan_json(plan: Plan) -> dict[str, Any]:

@@ -106,14 +106,3 @@ def plain_dates(text: str) -> str:
             return m[0]
         return f"{day_words(day)} {day.year}"
     return ISO_DATE.sub(words, text)
-
-
-def warning_rows(plan: Plan) -> list[dict[str, Any]]:
-    """The plan's warnings grouped: each message once, with the steps it concerns."""
-    rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for w in plan.warnings:
-        row = rows.setdefault((w.code, w.message), {"code": w.code, "words": plain_dates(w.message),
-                                                    "steps": []})
-        if w.step and not w.message.startswith(("Step ", "Steps ")):  # else the words name it
-            row["steps"].append(str(w.step))
-    return list(rows.values())

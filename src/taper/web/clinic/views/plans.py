@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from taper.core.limits import MAX_ID_CHARS
 from taper.web.clinic import services
 from taper.web.clinic.engine import local_today, stored_plan
 from taper.web.clinic.exports import download_links
@@ -20,7 +22,6 @@ from taper.web.clinic.presenters import (
     dose_times,
     step_rows,
     supply_rows,
-    warning_rows,
 )
 from taper.web.clinic.services.followup import upcoming_followups
 from taper.web.clinic.views.access import (
@@ -39,23 +40,34 @@ def _builder(request: HttpRequest, patient: Patient, initial: dict[str, Any]) ->
     drugs = monitored_drugs()  # a plan the web can watch needs the drug's monitoring rules
     drug = request.POST.get("drug") or initial.get("drug") or drugs[0]
     catalogue = [(p.id, p.label or p.id) for p in load_drug(drug if drug in drugs else drugs[0]).catalogue]
-    return PlanBuilderForm(request.POST or None, initial=initial, drugs=drugs, catalogue=catalogue)
+    data: QueryDict | None = request.POST or None
+    if data is not None and "add_product" in data:
+        # The one-click fix of a grouped warning (works without JS): the product joins the
+        # catalogue ticks and the form previews again; an unknown id is the field's own error.
+        data = data.copy()
+        chosen = data.getlist("catalogue")
+        added = str(data.get("add_product", ""))[:MAX_ID_CHARS]
+        data.setlist("catalogue", chosen if added in chosen else [*chosen, added])
+        data["action"] = "preview"
+    initial.setdefault("timezone", settings.TAPER_DEFAULT_TIME_ZONE)
+    return PlanBuilderForm(data, initial=initial, drugs=drugs, catalogue=catalogue,
+                           clinic_timezone=settings.TAPER_DEFAULT_TIME_ZONE)
 
 
 def _plan_context(plan: Any, today: Any = None) -> dict[str, Any]:
     return {"engine_plan": plan, "steps": step_rows(plan, today), "times": dose_times(plan),
-            "supply": supply_rows(plan), "baseline": baseline_words(plan),
-            "warnings": warning_rows(plan)}
+            "supply": supply_rows(plan), "baseline": baseline_words(plan)}
 
 
 def _build(request: AuthedRequest, patient: Patient, form: PlanBuilderForm,
            version: PlanVersion | None) -> HttpResponse:
     """Preview or save; any engine error goes next to its field and everything stays filled."""
     preview = None
+    fix: dict[str, str] | None = None
     if request.method == "POST" and form.is_valid():
         data = form.request_data()
         try:
-            if request.POST.get("action") == "save":
+            if form.data.get("action") == "save":
                 if version is None:
                     saved = services.create_plan_draft(patient=patient, author=request.user,
                                                        request_data=data)
@@ -67,17 +79,21 @@ def _build(request: AuthedRequest, patient: Patient, form: PlanBuilderForm,
             preview = _plan_context(services.preview_plan(patient=patient, request_data=data))
         except services.ServiceError as exc:
             form.add_engine_error(exc.field, exc.message)
+            if exc.product:
+                fix = {"id": exc.product, "words": form.catalogue_words(exc.product)}
     template = "clinic/_preview.html" if request.headers.get("X-Preview") else "clinic/plan_builder.html"
     return render(request, template, {"form": form, "patient": patient, "preview": preview,
-                                      "version": version}, status=200)
+                                      "fix": fix, "version": version}, status=200)
 
 
 @role_required(Role.CLINICIAN, Role.PATIENT)
 def plan_new(request: AuthedRequest, patient_id: int) -> HttpResponse:
     patient = my_patient(request.user, patient_id)
     today = local_today(patient.timezone)
-    form = _builder(request, patient, {"start_date": today.isoformat(),
-                                       "timezone": patient.timezone, "strategy_kind": "fixed_mg"})
+    initial = {"start_date": today.isoformat(), "strategy_kind": "fixed_mg"}
+    if patient.timezone:  # else the clinic's default (TAPER_DEFAULT_TIME_ZONE)
+        initial["timezone"] = patient.timezone
+    form = _builder(request, patient, initial)
     return _build(request, patient, form, None)
 
 
