@@ -109,3 +109,15 @@ def test_the_patients_decision_is_shown_to_their_carer_only(cast: Cast, client: 
     client.force_login(carer)
     assert client.get(reverse("decision_detail", args=[mine.pk])).status_code == 200
     assert client.get(reverse("decision_detail", args=[other.pk])).status_code == 404
+
+
+def test_a_carers_visit_is_audited_against_the_patient_they_help(cast: Cast,
+                                                                 client: Client) -> None:
+    from taper.web.clinic.models import AuditEvent
+
+    carer, _ = linked_carer(cast.patient)
+    client.force_login(carer)
+    client.get(reverse("today"))
+    row = AuditEvent.objects.filter(event="today").first()
+    assert row is not None
+    assert (row.actor_id, row.action, row.patient_id) == (carer.pk, "view", cast.patient.pk)
