@@ -64,9 +64,9 @@ def test_the_carers_name_is_bounded(cast: Cast, name: str, ok: bool) -> None:
 
 def test_a_carer_already_in_taper_helps_a_second_patient_after_logging_in(cast: Cast) -> None:
     carer, _ = linked_carer(cast.patient)
-    link, token = services.invite_carer(patient=cast.other_patient,
-                                        actor=cast.other_patient.user, name="Alex",
-                                        email=carer.email)
+    _, token = services.invite_carer(patient=cast.other_patient,
+                                     actor=cast.other_patient.user, name="Alex",
+                                     email=carer.email)
     with pytest.raises(ServiceError, match="log in"):
         services.accept_invitation(token=token, password="whatever-new-password")
     services.accept_invitation(token=token, user=carer)

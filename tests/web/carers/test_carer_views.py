@@ -89,9 +89,9 @@ def test_a_revoked_carer_no_longer_reaches_the_patients_pages(cast: Cast,
 
 def test_a_carer_of_two_chooses_whose_today(cast: Cast, client: Client) -> None:
     carer, _ = linked_carer(cast.patient)
-    link, token = services.invite_carer(patient=cast.other_patient,
-                                        actor=cast.other_patient.user, name="Alex",
-                                        email=carer.email)
+    _, token = services.invite_carer(patient=cast.other_patient,
+                                     actor=cast.other_patient.user, name="Alex",
+                                     email=carer.email)
     services.accept_invitation(token=token, user=carer)
     client.force_login(carer)
     assert client.get(reverse("today")).status_code == 404  # two: none chosen yet
