@@ -53,6 +53,12 @@ def test_patient_and_clinician_write_to_each_other_on_phones(
     assert "Stay on this dose" in patient.page.inner_text("[data-testid=thread]")
     patient.go("/today/")
     assert patient.page.locator("[data-testid=nav-unread]").count() == 0
+    for width in (320, 360, 390):  # the new patient pages never scroll sideways
+        patient.page.set_viewport_size({"width": width, "height": 844})
+        for path in ("/messages/", "/account/carers/"):
+            patient.go(path)
+            assert no_sideways_scroll(patient.page), (width, path)
+    patient.check("phone-carers-page")
 
 
 @pytest.mark.hazard("HZ-194")

@@ -12,6 +12,7 @@ from taper.web.carers.acting import acting_patient
 from taper.web.clinic.engine import ServiceError
 from taper.web.clinic.models import Patient, Role
 from taper.web.clinic.views.access import AuthedRequest, my_patient, role_required
+from taper.web.clinic.views.patient import contact_of
 from taper.web.messaging import services
 from taper.web.messaging.forms import MessageForm
 
@@ -33,7 +34,8 @@ def _thread_page(request: AuthedRequest, patient: Patient, back: str) -> HttpRes
     clinic_side = services.is_clinic_side(request.user, patient)
     return render(request, "messaging/thread.html", {
         "patient": patient, "form": form, "rows": services.thread(patient),
-        "clinic_side": clinic_side, "back": back, "carers": _carer_names(patient)},
+        "clinic_side": clinic_side, "back": back, "carers": _carer_names(patient),
+        "clinic": None if clinic_side else contact_of(patient)},
         status=400 if form.errors else 200)
 
 
