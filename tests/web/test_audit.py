@@ -79,6 +79,7 @@ AUDIT: dict[str, tuple[str | None, ...]] = {
     "patient_carers#post": (D, D, C, C, D, None),  # the invitation is a change
     "carer_revoke": (D, D, C, D, D, None),
     "carer_revoke#get": N6,
+    "carer_messages": (D, D, C, D, D, None),
     "carer_home": (D, D, D, D, D, None),
     "carer_choose": (D, D, D, D, D, None),
     "carer_accept": (D,) * 6,
@@ -130,7 +131,8 @@ def test_every_page_leaves_its_audit_row_for_each_role(cast: Cast, client: Clien
                                                      "patient_preferences",
                                                      "patient_preferences#post",
                                                      "patient_carers", "patient_carers#post",
-                                                     "carer_revoke", "patient_messages",
+                                                     "carer_revoke", "carer_messages",
+                                                     "patient_messages",
                                                      "patient_messages#post"):
             assert row.patient_id == cast.patient.pk  # every record in the matrix is Sam's
 

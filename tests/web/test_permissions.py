@@ -87,6 +87,7 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "patient_carers#post": ("post", "", (403, 403, 200, 200, 403, LOGIN)),
     "carer_revoke": ("post", "link", (403, 403, 302, 404, 403, LOGIN)),
     "carer_revoke#get": ("get", "link", (405, 405, 405, 405, 405, 405)),
+    "carer_messages": ("post", "link", (403, 403, 302, 404, 403, LOGIN)),
     "carer_home": ("get", "", (403, 403, 403, 403, 403, LOGIN)),
     "carer_choose": ("post", "patient", (403, 403, 403, 403, 403, LOGIN)),
     "carer_accept": ("get", "bad-token", (404, 404, 404, 404, 404, 404)),
@@ -116,7 +117,8 @@ CARER: dict[str, int] = {
     "account": 403, "account#post": 403, "token_revoke": 404, "token_revoke#get": 405,
     "audit": 403, "audit_csv": 403,
     "patient_carers": 403, "patient_carers#post": 403, "carer_revoke": 403,
-    "carer_revoke#get": 405, "carer_home": 200, "carer_choose": 302, "carer_accept": 404,
+    "carer_revoke#get": 405, "carer_messages": 403, "carer_home": 200, "carer_choose": 302,
+    "carer_accept": 404,
     "patient_messages": 404, "patient_messages#post": 404, "message_inbox": 403,
     "clinician_messages": 403, "clinician_messages#post": 403,
 }

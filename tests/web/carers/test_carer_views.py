@@ -121,3 +121,16 @@ def test_a_carers_visit_is_audited_against_the_patient_they_help(cast: Cast,
     row = AuditEvent.objects.filter(event="today").first()
     assert row is not None
     assert (row.actor_id, row.action, row.patient_id) == (carer.pk, "view", cast.patient.pk)
+
+
+@pytest.mark.hazard("HZ-196")
+def test_the_patient_lets_a_carer_read_messages_and_stops_it(cast: Cast, client: Client) -> None:
+    carer, link = linked_carer(cast.patient)
+    helper = Client()
+    helper.force_login(carer)
+    assert helper.get(reverse("patient_messages")).status_code == 404
+    client.force_login(cast.patient.user)
+    client.post(reverse("carer_messages", args=[link.pk]), {"allow": "1"})
+    assert helper.get(reverse("patient_messages")).status_code == 200
+    client.post(reverse("carer_messages", args=[link.pk]), {"allow": "0"})
+    assert helper.get(reverse("patient_messages")).status_code == 404

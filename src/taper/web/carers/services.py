@@ -132,6 +132,23 @@ def revoke_carer(*, patient: Patient, actor: User, link_id: int) -> CarerLink:
     return link
 
 
+@transaction.atomic
+def set_carer_messages(*, patient: Patient, actor: User, link_id: int,
+                       allow: bool) -> CarerLink:
+    """The patient lets a carer read and write their messages to the clinic, or stops it."""
+    chain.hold()
+    if actor.pk != patient.user_id:
+        raise ServiceError("", "only the patient can decide who reads their messages")
+    link = CarerLink.objects.select_for_update().filter(
+        pk=link_id, patient=patient, revoked_at__isnull=True).first()
+    if link is None:
+        raise ServiceError("carer", "no such carer, or their access has already ended")
+    link.may_message = allow
+    link.save(update_fields=["may_message"])
+    _audit("allow_carer_messages" if allow else "stop_carer_messages", link, actor)
+    return link
+
+
 def live_links(carer: User) -> list[CarerLink]:
     """The patients this carer helps now (accepted, not revoked)."""
     if carer.role != Role.CARER or not carer.is_active:

@@ -73,6 +73,21 @@ def carer_revoke(request: AuthedRequest, link_id: int) -> HttpResponse:
     return redirect("patient_carers")
 
 
+@require_POST
+@role_required(Role.PATIENT)
+def carer_messages(request: AuthedRequest, link_id: int) -> HttpResponse:
+    allow = request.POST.get("allow") == "1"
+    try:
+        link = services.set_carer_messages(patient=request.user.patient, actor=request.user,
+                                           link_id=link_id, allow=allow)
+    except ServiceError:
+        raise Http404 from None
+    words = (_("%(name)s can now read and write your messages to your clinic.") if allow
+             else _("%(name)s can no longer read your messages."))
+    messages.success(request, words % {"name": link.name})
+    return redirect("patient_carers")
+
+
 @role_required(Role.CARER)
 def carer_home(request: AuthedRequest) -> HttpResponse:
     """The carer's first page: the people they help, each one tap from their Today."""

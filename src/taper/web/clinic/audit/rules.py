@@ -107,6 +107,7 @@ RULES: dict[str, Rule] = {
     # change rows (invite, accept, revoke, send, read) say the rest.
     "patient_carers": Rule("me", get=VIEW, post=ATTEMPT),
     "carer_revoke": Rule("me", post=ATTEMPT),
+    "carer_messages": Rule("me", post=ATTEMPT),
     "carer_home": Rule("carer_links", get=VIEW),
     "carer_choose": Rule("patient", post=ATTEMPT),
     "carer_accept": Rule("carer_invitation", get=VIEW, post=ATTEMPT),
