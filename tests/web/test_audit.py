@@ -75,6 +75,19 @@ AUDIT: dict[str, tuple[str | None, ...]] = {
     "token_revoke#get": N6,
     "audit": (D, D, D, D, V, None),
     "audit_csv": (D, D, D, D, X, None),
+    "patient_carers": (D, D, V, V, D, None),
+    "patient_carers#post": (D, D, C, C, D, None),  # the invitation is a change
+    "carer_revoke": (D, D, C, D, D, None),
+    "carer_revoke#get": N6,
+    "carer_messages": (D, D, C, D, D, None),
+    "carer_home": (D, D, D, D, D, None),
+    "carer_choose": (D, D, D, D, D, None),
+    "carer_accept": (D,) * 6,
+    "patient_messages": (D, D, V, V, D, None),
+    "patient_messages#post": (D, D, C, C, D, None),
+    "message_inbox": (V, V, D, D, D, None),
+    "clinician_messages": (V, D, D, D, D, None),
+    "clinician_messages#post": (C, D, D, D, D, None),
 }
 
 
@@ -116,7 +129,11 @@ def test_every_page_leaves_its_audit_row_for_each_role(cast: Cast, client: Clien
         assert (row.path, row.ip, row.user_agent) == (redact_path(url), "127.0.0.1", "Audit-Test/1.0")
         if row.patient_id is not None and name not in ("today", "checkin", "dose_taken", "history",
                                                      "patient_preferences",
-                                                     "patient_preferences#post"):
+                                                     "patient_preferences#post",
+                                                     "patient_carers", "patient_carers#post",
+                                                     "carer_revoke", "carer_messages",
+                                                     "patient_messages",
+                                                     "patient_messages#post"):
             assert row.patient_id == cast.patient.pk  # every record in the matrix is Sam's
 
 

@@ -12,9 +12,13 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, reverse
 
+from taper.web.carers import services as carers
+from taper.web.carers.urls import urlpatterns as carer_urls
 from taper.web.clinic import services
 from taper.web.clinic.urls import urlpatterns
+from taper.web.messaging.urls import urlpatterns as message_urls
 from tests.web import factories
+from tests.web.carers.factories import linked_carer
 from tests.web.conftest import Cast
 
 ROLES = ("clinician", "other_clinician", "patient", "other_patient", "admin", "anonymous")
@@ -78,6 +82,45 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "token_revoke#get": ("get", "token", (405, 405, 405, 405, 405, 405)),
     "audit": ("get", "", (403, 403, 403, 403, 200, LOGIN)),
     "audit_csv": ("get", "", (403, 403, 403, 403, 200, LOGIN)),
+    # Carers (taper.web.carers) and messages (taper.web.messaging).
+    "patient_carers": ("get", "", (403, 403, 200, 200, 403, LOGIN)),
+    "patient_carers#post": ("post", "", (403, 403, 200, 200, 403, LOGIN)),
+    "carer_revoke": ("post", "link", (403, 403, 302, 404, 403, LOGIN)),
+    "carer_revoke#get": ("get", "link", (405, 405, 405, 405, 405, 405)),
+    "carer_messages": ("post", "link", (403, 403, 302, 404, 403, LOGIN)),
+    "carer_home": ("get", "", (403, 403, 403, 403, 403, LOGIN)),
+    "carer_choose": ("post", "patient", (403, 403, 403, 403, 403, LOGIN)),
+    "carer_accept": ("get", "bad-token", (404, 404, 404, 404, 404, 404)),
+    "patient_messages": ("get", "", (403, 403, 200, 200, 403, LOGIN)),
+    "patient_messages#post": ("post", "", (403, 403, 302, 302, 403, LOGIN)),
+    "message_inbox": ("get", "", (200, 200, 403, 403, 403, LOGIN)),
+    "clinician_messages": ("get", "patient", (200, 404, 403, 403, 403, LOGIN)),
+    "clinician_messages#post": ("post", "patient", (302, 404, 403, 403, 403, LOGIN)),
+}
+
+# The carer (a live link to `cast.patient`, not allowed to read the messages): Today, the
+# check-in, marking doses and what a check-in said, for that patient only; nothing else.
+CARER: dict[str, int] = {
+    "home": 302, "healthz": 200, "login": 302, "logout": 302, "accept_invitation": 404,
+    "register": 404, "patient_list": 403, "desk": 403, "decision_acknowledge": 403,
+    "suggestion_apply": 403, "suggestion_apply#post": 403, "plan_hold": 403,
+    "plan_hold#post": 403, "plan_followup": 403, "plan_followup#post": 403,
+    "plan_monitoring": 403, "plan_monitoring#post": 403, "alerts": 403, "patient_new": 403,
+    "patient_detail": 403, "plan_new": 403, "plan_detail": 403, "plan_detail#draft": 403,
+    "plan_approve": 403, "plan_activate": 403, "plan_complete": 403, "plan_change": 403,
+    "plan_stop": 403, "today": 200, "dose_taken": 302, "checkin": 200, "history": 403,
+    "plan_seen": 403, "clinic_contact": 403, "clinic_contact#post": 403,
+    "patient_preferences": 403, "patient_preferences#post": 403, "decision_detail": 200,
+    "accounts": 403, "plan_download": 403, "plan_download#draft": 403, "journal_csv": 403,
+    "feed_settings": 403, "feed_new": 403, "feed_new#get": 405, "feed_revoke": 403,
+    "calendar_feed": 200, "calendar_feed#revoked": 404, "calendar_feed#unknown": 404,
+    "account": 403, "account#post": 403, "token_revoke": 404, "token_revoke#get": 405,
+    "audit": 403, "audit_csv": 403,
+    "patient_carers": 403, "patient_carers#post": 403, "carer_revoke": 403,
+    "carer_revoke#get": 405, "carer_messages": 403, "carer_home": 200, "carer_choose": 302,
+    "carer_accept": 404,
+    "patient_messages": 404, "patient_messages#post": 404, "message_inbox": 403,
+    "clinician_messages": 403, "clinician_messages#post": 403,
 }
 
 
@@ -111,6 +154,10 @@ def _url(cast: Cast, name: str, argument: str) -> str:
         if argument == "revoked-feed":
             services.revoke_calendar_feed(patient=cast.patient, actor=cast.clinician)
         return reverse(name, args=[token])
+    if argument == "link":
+        link, _ = carers.invite_carer(patient=cast.patient, actor=cast.patient.user,
+                                      name="Jo Lee", email="jo@example.org")
+        return reverse(name, args=[link.pk])
     if argument == "suggested":
         return reverse(name, args=[factories.worse_after_a_cut(cast.patient).pk, "return_to_dose"])
     decision = services.record_checkin(
@@ -125,12 +172,32 @@ def form_for(name: str) -> dict[str, str]:
             "patient_preferences#post": {"temperature_unit": "F", "dose_alarms": "on"},
             "plan_hold#post": {"days": "2", "reason": "Settling after a cut."},
             "plan_followup#post": {"date": "2099-01-05", "time": "10:30", "note": "Clinic"},
-            "plan_monitoring#post": {"days": "21"}}.get(name, {})
+            "plan_monitoring#post": {"days": "21"},
+            "patient_carers#post": {"name": "Ana Ruiz", "email": "ana@example.org"},
+            "patient_messages#post": {"body": "A question about my next step."},
+            "clinician_messages#post": {"body": "See you on Tuesday."}}.get(name, {})
 
 
 def test_the_matrix_covers_every_url() -> None:
-    names = {p.name for p in urlpatterns if isinstance(p, URLPattern)}
+    names = {p.name for p in [*urlpatterns, *carer_urls, *message_urls]
+             if isinstance(p, URLPattern)}
     assert names == {n.split("#")[0] for n in MATRIX}
+
+
+def test_the_carers_column_covers_every_url() -> None:
+    assert set(CARER) == set(MATRIX)
+
+
+@pytest.mark.hazard("HZ-192")
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_every_url_answers_a_carer_exactly(cast: Cast, client: Client, name: str,
+                                           every_dose_due: None) -> None:
+    method, argument, _ = MATRIX[name]
+    carer, _ = linked_carer(cast.patient)
+    url = _url(cast, name, argument)
+    client.force_login(carer)
+    response = getattr(client, method)(url, form_for(name))
+    assert response.status_code == CARER[name], f"carer {method.upper()} {url}"
 
 
 @pytest.mark.hazard("HZ-080")

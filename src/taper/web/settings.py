@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "taper.web.ops",
     "taper.web.records",  # a patient's whole record; retention and legal hold
     "taper.web.accounts",
+    "taper.web.carers",  # a patient's carers (issue 14 item 9)
+    "taper.web.messaging",  # secure messages with the clinic (issue 15 item 5)
 ]
 
 MIDDLEWARE = [
@@ -106,6 +108,7 @@ TEMPLATES = [{
         "django.contrib.messages.context_processors.messages",
         "taper.web.clinic.context.site",
         "taper.web.accounts.context.session",
+        "taper.web.messaging.context.unread",
     ]},
 }]
 

@@ -40,6 +40,7 @@ from taper.exports.record.model import (
     AlertRow,
     CheckInRow,
     DecisionRow,
+    MessageRow,
     PatientRecord,
     VersionRow,
 )
@@ -86,6 +87,7 @@ def bundle(record: PatientRecord) -> dict[str, Any]:
     resources += [dose_statement(record, ids, i) for i in range(len(record.doses_taken))]
     resources += [appointment(record, ids, i) for i in range(len(record.followups))]
     resources += [communication(a, ids) for a in record.alerts]
+    resources += [message(m, ids) for m in record.messages]
     return {
         "resourceType": "Bundle",
         "id": ids.of("bundle", record.generated_at.isoformat()),
@@ -261,4 +263,22 @@ def communication(a: AlertRow, ids: Ids) -> dict[str, Any]:
         found["sent"] = _instant(a.sent_at)
     if a.decision_id is not None:
         found["about"] = [ids.ref("decision", a.decision_id)]
+    return found
+
+
+def message(m: MessageRow, ids: Ids) -> dict[str, Any]:
+    """A secure message between the patient's side and the clinic, with when it was read."""
+    found: dict[str, Any] = {
+        "resourceType": "Communication",
+        "id": ids.of("message", m.id),
+        "status": "completed",
+        "category": [{"text": "Secure message from the clinic" if m.from_clinic
+                      else "Secure message to the clinic"}],
+        "subject": ids.ref("patient"),
+        "sent": _instant(m.created_at),
+        "sender": {"display": m.author},
+        "payload": [{"contentString": m.body}],
+    }
+    if m.read_at is not None:
+        found["received"] = _instant(m.read_at)
     return found

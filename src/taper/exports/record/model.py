@@ -109,6 +109,18 @@ class AlertRow:
 
 
 @dataclass(frozen=True, slots=True)
+class MessageRow:
+    """A secure message in the patient's thread with their clinic (plain text, as written)."""
+
+    id: int
+    from_clinic: bool
+    author: str  # the author's e-mail (the patient, a carer they allowed, or the clinician)
+    body: str
+    created_at: datetime
+    read_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class PatientRecord:
     """Everything stored about one patient, oldest first within each kind."""
 
@@ -128,3 +140,4 @@ class PatientRecord:
     doses_taken: tuple[DoseTakenRow, ...] = ()
     followups: tuple[FollowUpRow, ...] = ()
     alerts: tuple[AlertRow, ...] = ()
+    messages: tuple[MessageRow, ...] = ()

@@ -17,6 +17,9 @@ class Role(models.TextChoices):
     CLINICIAN = "clinician", "Clinician"
     PATIENT = "patient", "Patient"
     ADMIN = "admin", "Administrator"
+    # Someone a patient invited to help: Today and the check-in for that patient only
+    # (taper.web.carers holds the links; docs/web.md "Carers").
+    CARER = "carer", "Carer"
 
 
 class UserManager(BaseUserManager["User"]):

@@ -17,6 +17,7 @@ from taper.exports.record.model import (
     DoseTakenRow,
     EventRow,
     FollowUpRow,
+    MessageRow,
     PatientRecord,
     VersionRow,
 )
@@ -85,6 +86,12 @@ def patient_record(patient: Patient, at: datetime) -> PatientRecord:
     alerts = tuple(AlertRow(a.pk, a.kind, a.recipient.email, a.decision_id, a.created_at, a.sent_at)
                    for a in Alert.objects.filter(patient=patient).select_related(
                        "recipient").order_by("created_at", "id"))
+    from taper.web.messaging.models import Message
+
+    messages = tuple(MessageRow(m.pk, m.from_clinic, m.author.email, m.body, m.created_at,
+                                m.read_at)
+                     for m in Message.objects.filter(patient=patient).select_related(
+                         "author").order_by("created_at", "id"))
     return PatientRecord(
         patient_id=patient.pk, name=patient.name, email=patient.user.email,
         timezone=patient.timezone, created_at=patient.created_at,
@@ -92,4 +99,5 @@ def patient_record(patient: Patient, at: datetime) -> PatientRecord:
         medications={d: medication_code(k) for d, k in knowledge.items()},
         drug_names={d: k.name for d, k in knowledge.items()},
         symptoms=tuple(rules.symptoms), versions=versions, checkins=checkins,
-        decisions=decisions, doses_taken=doses, followups=followups, alerts=alerts)
+        decisions=decisions, doses_taken=doses, followups=followups, alerts=alerts,
+        messages=messages)

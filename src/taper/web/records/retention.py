@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db import connection, transaction
 from django.db.models import Max, Model, Q, QuerySet
 
+from taper.web.carers.models import CarerLink
 from taper.web.clinic.audit import record as audit_row
 from taper.web.clinic.models import (
     Alert,
@@ -40,6 +41,7 @@ from taper.web.clinic.models import (
     Status,
     User,
 )
+from taper.web.messaging.models import Message
 from taper.web.records.models import PurgeRun
 
 GOING = [Status.DRAFT, Status.APPROVED, Status.ACTIVE]
@@ -75,6 +77,8 @@ def last_activity(patient: Patient) -> datetime | None:
         FollowUp.objects.filter(plan__patient=patient).aggregate(m=Max("created_at"))["m"],
         _as_instant(FollowUp.objects.filter(plan__patient=patient).aggregate(m=Max("date"))["m"]),
         Alert.objects.filter(patient=patient).aggregate(m=Max("created_at"))["m"],
+        # Messages count as check-ins do (the record's life goes on while they are written).
+        Message.objects.filter(patient=patient).aggregate(m=Max("created_at"))["m"],
     ]  # fmt: skip
     return max(m for m in moments if m is not None)
 
@@ -94,6 +98,8 @@ def _record_rows(patient: Patient) -> dict[str, QuerySet[Model]]:
         "decision": Decision.objects.filter(patient=p),
         "dose_taken": DoseTaken.objects.filter(patient=p),
         "checkin": CheckIn.objects.filter(patient=p),
+        "message": Message.objects.filter(patient=p),
+        "carer_link": CarerLink.objects.filter(patient=p),
         "followup": FollowUp.objects.filter(plan__patient=p),
         "lifecycle_event": LifecycleEvent.objects.filter(plan__patient=p),
         "dose_change": DoseChange.objects.filter(version__plan__patient=p),

@@ -103,6 +103,18 @@ RULES: dict[str, Rule] = {
     "api:decision_acknowledge": Rule("decision", post=ATTEMPT),
     "api:patient_record": Rule("patient", get=EXPORT),
     "api:patient_record_pdf": Rule("patient", get=EXPORT),
+    # Carers (taper.web.carers) and secure messages (taper.web.messaging). The services'
+    # change rows (invite, accept, revoke, send, read) say the rest.
+    "patient_carers": Rule("me", get=VIEW, post=ATTEMPT),
+    "carer_revoke": Rule("me", post=ATTEMPT),
+    "carer_messages": Rule("me", post=ATTEMPT),
+    "carer_home": Rule("carer_links", get=VIEW),
+    "carer_choose": Rule("patient", post=ATTEMPT),
+    "carer_accept": Rule("carer_invitation", get=VIEW, post=ATTEMPT),
+    "patient_messages": Rule("me", get=VIEW, post=ATTEMPT),
+    "message_inbox": Rule("message_inbox", get=VIEW),
+    "clinician_messages": Rule("patient", get=VIEW, post=ATTEMPT),
+    "api:patient_messages": Rule("patient", get=VIEW, post=ATTEMPT),
 }
 
 ID_ARGUMENT = {"patient": "patient_id", "plan_version": "version_id", "decision": "decision_id",

@@ -38,8 +38,11 @@ def active_version(patient: Patient) -> PlanVersion | None:
 
 
 def _may_record(user: User, patient: Patient) -> bool:
-    return patient.user_id == user.pk or (patient.clinician_id is not None
-                                          and patient.clinician_id == user.pk)
+    from taper.web.carers.services import may_act_for
+
+    return (patient.user_id == user.pk or (patient.clinician_id is not None
+                                           and patient.clinician_id == user.pk)
+            or may_act_for(user, patient))  # a carer the patient invited (HZ-191)
 
 
 def _field(message: str) -> ServiceError:
@@ -80,7 +83,7 @@ def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
     from taper.knowledge.monitoring import load_monitoring
 
     if not _may_record(entered_by, patient):
-        raise ServiceError("", "only the patient or their clinician can record a check-in")
+        raise ServiceError("", "only the patient, their clinician or their carer can record a check-in")
     Patient.objects.select_for_update().filter(pk=patient.pk).first()  # one check-in at a time
     today = today or local_today(patient.timezone)
     version = monitored_version(patient, today)  # in force, or in its monitoring period

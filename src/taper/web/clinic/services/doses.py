@@ -18,8 +18,11 @@ from taper.web.clinic.models import DoseMark, DoseTaken, Patient, PlanVersion, S
 
 
 def _may_record(user: User, patient: Patient) -> bool:
-    return patient.user_id == user.pk or (patient.clinician_id is not None
-                                          and patient.clinician_id == user.pk)
+    from taper.web.carers.services import may_act_for
+
+    return (patient.user_id == user.pk or (patient.clinician_id is not None
+                                           and patient.clinician_id == user.pk)
+            or may_act_for(user, patient))  # a carer the patient invited (HZ-191)
 
 
 def _active(patient: Patient) -> PlanVersion:
@@ -41,7 +44,7 @@ def mark_dose(*, patient: Patient, recorded_by: User, day: date, at: time,
     from taper.core.monitoring.checkin import scheduled_times
 
     if not _may_record(recorded_by, patient):
-        raise ServiceError("", "only the patient or their clinician can mark a dose")
+        raise ServiceError("", "only the patient, their clinician or their carer can mark a dose")
     if mark not in DoseMark.values:
         raise ServiceError("mark", "must be taken, late or skipped")
     version = _active(patient)
@@ -67,7 +70,7 @@ def undo_dose_mark(*, patient: Patient, recorded_by: User, day: date, at: time,
                    moment: datetime | None = None) -> Patient:
     """Take back a dose marked today (a slip of the thumb); earlier days' marks stay."""
     if not _may_record(recorded_by, patient):
-        raise ServiceError("", "only the patient or their clinician can undo a mark")
+        raise ServiceError("", "only the patient, their clinician or their carer can undo a mark")
     if day != _local_now(patient, moment).date():
         raise ServiceError("date", "a dose mark can only be undone on its own day")
     deleted, _ = DoseTaken.objects.filter(patient=patient, date=day, time=at).delete()

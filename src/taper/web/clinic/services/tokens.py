@@ -18,7 +18,7 @@ from django.utils.timezone import now
 
 from taper.web.clinic.audit.trail import audited
 from taper.web.clinic.engine import ServiceError
-from taper.web.clinic.models import ApiToken, User
+from taper.web.clinic.models import ApiToken, Role, User
 
 PREFIX = "taper_"
 
@@ -38,6 +38,8 @@ def create_api_token(*, user: User, name: str, actor: User | None) -> tuple[ApiT
         raise ServiceError("name", "at most 100 characters")
     if not user.is_active:
         raise ServiceError("email", "this account is not active")
+    if user.role == Role.CARER:  # a carer reaches Today and the check-in only (HZ-192)
+        raise ServiceError("", "a carer's account has no API tokens")
     if actor is not None and actor.pk != user.pk:
         raise ServiceError("", "a token can only be made for yourself")
     secret = PREFIX + secrets.token_urlsafe(32)

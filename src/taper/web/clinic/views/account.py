@@ -23,7 +23,7 @@ COLUMNS = ["at_utc", "actor", "action", "event", "record_type", "record_id", "pa
            "method", "path", "status", "ip", "user_agent", "via"]
 
 
-@login_required
+@role_required(Role.CLINICIAN, Role.PATIENT, Role.ADMIN)  # not a carer: no API tokens
 def account(request: AuthedRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     secret = None

@@ -22,7 +22,8 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not isinstance(user, User):  # AnonymousUser: the only user that is not authenticated
         return redirect("login")
-    target: dict[str, str] = {Role.CLINICIAN: "desk", Role.PATIENT: "today", Role.ADMIN: "accounts"}
+    target: dict[str, str] = {Role.CLINICIAN: "desk", Role.PATIENT: "today", Role.ADMIN: "accounts",
+                              Role.CARER: "carer_home"}
     return redirect(target[user.role])
 
 

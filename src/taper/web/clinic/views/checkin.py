@@ -47,10 +47,13 @@ def last_readings(patient: Patient, day: date) -> tuple[dict[str, Any], str]:
 
 
 def _me(request: AuthedRequest) -> Patient:
-    return request.user.patient
+    """The patient, or the patient a carer helps: `entered_by` says who it was."""
+    from taper.web.carers.acting import acting_patient
+
+    return acting_patient(request)
 
 
-@role_required(Role.PATIENT)
+@role_required(Role.PATIENT, Role.CARER)
 def checkin(request: AuthedRequest) -> HttpResponse:
     from taper.knowledge.checkin import load_checkin_questions
     from taper.knowledge.monitoring import load_monitoring

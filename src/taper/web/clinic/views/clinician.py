@@ -8,6 +8,7 @@ from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from taper.web.carers.services import carer_names
 from taper.web.clinic import services
 from taper.web.clinic.chart import chart
 from taper.web.clinic.context import absolute_url
@@ -53,6 +54,7 @@ def patient_detail(request: AuthedRequest, patient_id: int) -> HttpResponse:
         "patient": patient, "plans": plans, "decisions": decisions, "checkins": checkins,
         "today": local_today(patient.timezone),
         "flag_suggestions": suggestion_rows(decisions[0].data) if decisions else [],
+        "carers": carer_names(patient),
         "chart": _chart(patient)})
 
 

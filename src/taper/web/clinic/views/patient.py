@@ -6,14 +6,14 @@ from datetime import date, time
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.timezone import now
 from django.views.decorators.http import require_POST
 
 from taper.web.clinic import services
 from taper.web.clinic.engine import local_today
-from taper.web.clinic.models import DoseMark, Patient, PlanVersion, Role
+from taper.web.clinic.models import Decision, DoseMark, Patient, PlanVersion, Role
 from taper.web.clinic.presenters import patient_basis, suggestion_rows
 from taper.web.clinic.services.followup import monitoring_left, upcoming_followups
 from taper.web.clinic.today import today_for
@@ -26,10 +26,13 @@ MARK_WORDS = {DoseMark.TAKEN: "marked as taken", DoseMark.LATE: "marked as taken
 
 
 def _me(request: AuthedRequest) -> Patient:
-    return request.user.patient
+    """The patient, or the patient a carer helps (a live link, asked each request)."""
+    from taper.web.carers.acting import acting_patient
+
+    return acting_patient(request)
 
 
-@role_required(Role.PATIENT)
+@role_required(Role.PATIENT, Role.CARER)
 def today(request: AuthedRequest) -> HttpResponse:
     patient = _me(request)
     day = local_today(patient.timezone)
@@ -54,7 +57,7 @@ def contact_of(patient: Patient) -> dict[str, str] | None:
 
 
 @require_POST
-@role_required(Role.PATIENT)
+@role_required(Role.PATIENT, Role.CARER)
 def dose_taken(request: AuthedRequest) -> HttpResponse:
     patient = _me(request)
     mark = request.POST.get("mark", DoseMark.TAKEN)
@@ -106,14 +109,23 @@ def plan_seen(request: AuthedRequest, version_id: int) -> HttpResponse:
 @role_required(Role.PATIENT)
 def history(request: AuthedRequest) -> HttpResponse:
     """The patient's own check-ins, day by day, with what each decision said."""
+    from taper.web.carers.services import carer_names
+
     patient = _me(request)
     rows = (patient.checkins.select_related("decision").order_by("-date", "-id")[:120])
-    return render(request, "clinic/history.html", {"patient": patient, "rows": rows})
+    return render(request, "clinic/history.html", {"patient": patient, "rows": rows,
+                                                   "carers": carer_names(patient)})
 
 
-@role_required(Role.PATIENT, Role.CLINICIAN)
+@role_required(Role.PATIENT, Role.CLINICIAN, Role.CARER)
 def decision_detail(request: AuthedRequest, decision_id: int) -> HttpResponse:
-    decision = decision_for(request.user, decision_id)
+    if request.user.role == Role.CARER:  # what their check-in said, for the patient they help
+        found = Decision.objects.filter(pk=decision_id, patient=_me(request)).first()
+        if found is None:
+            raise Http404
+        decision = found
+    else:
+        decision = decision_for(request.user, decision_id)
     template = "clinic/emergency.html" if decision.is_emergency else "clinic/decision.html"
     return render(request, template, {
         "decision": decision, "d": decision.data, "patient": decision.patient,
