@@ -103,6 +103,15 @@ RULES: dict[str, Rule] = {
     "api:decision_acknowledge": Rule("decision", post=ATTEMPT),
     "api:patient_record": Rule("patient", get=EXPORT),
     "api:patient_record_pdf": Rule("patient", get=EXPORT),
+    # Acting on a plan (api/plans.py): a change is the service's row; a refusal "attempt".
+    "api:plan_activate": Rule("plan_version", post=ATTEMPT),
+    "api:plan_stop": Rule("plan_version", post=ATTEMPT),
+    "api:plan_change": Rule("plan_version", post=ATTEMPT),
+    "api:plan_hold": Rule("plan_version", post=ATTEMPT),
+    "api:plan_followups": Rule("plan_version", get=VIEW, post=ATTEMPT),
+    "api:plan_export": Rule("plan_version", get=EXPORT),
+    # The symptom catalogue is knowledge, not a record: no row (a refusal still is one).
+    "api:symptoms": Rule("symptom_catalogue"),
 }
 
 ID_ARGUMENT = {"patient": "patient_id", "plan_version": "version_id", "decision": "decision_id",
