@@ -6,12 +6,12 @@ page's own service (views/plans.py, views/desk.py): one rule, one place (issue 1
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from ninja.params.functions import Body
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from taper.core.limits import MAX_REASON_CHARS
 from taper.web.clinic import services
@@ -46,9 +46,18 @@ class HoldIn(Schema):
         description="why the step is extended (required, not blank)")
 
 
+def _local(value: dt.time | None) -> dt.time | None:
+    """A follow-up's time is on the patient's clock: a time with a zone or offset is refused
+    (found by Schemathesis: the database cannot store one)."""
+    if value is not None and value.tzinfo is not None:
+        raise ValueError("a local time such as 09:30, without a zone or offset")
+    return value
+
+
 class FollowUpIn(Schema):
     date: dt.date = Field(description="the appointment's day, today or later (the patient's zone)")
-    time: dt.time | None = None
+    time: Annotated[dt.time | None, AfterValidator(_local)] = Field(
+        None, description="HH:MM on the patient's clock, no zone or offset")
     note: Text(FOLLOWUP_NOTE_CHARS) = ""  # type: ignore[valid-type]
 
 
