@@ -201,3 +201,23 @@ def test_errors_on_the_new_routes_are_json(cast: Cast, client: Client,
                   f"/plans/{cast.plan.pk}/activate")
     assert answer.status_code == 500 and answer.json() == {"detail": "server error; try again",
                                                            "field": ""}
+
+
+@pytest.mark.hazard("HZ-097")
+def test_every_operation_documents_its_answers_and_security(client: Client) -> None:
+    document = client.get("/api/openapi.json").json()
+    for path, operations in document["paths"].items():
+        for method, op in operations.items():
+            where = f"{method.upper()} {path}"
+            assert op.get("summary"), where
+            answers = op["responses"]
+            assert {"401", "429", "500"} <= set(answers), where
+            ok = [code for code in answers if code.startswith("2")]
+            assert len(ok) == 1 and answers[ok[0]].get("content"), where
+            errors = [a for code, a in answers.items() if not code.startswith("2")]
+            assert all(a["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
+                       for a in errors), where
+            assert {name for s in op["security"] for name in s} == {"PersonalToken",
+                                                                    "BrowserSession"}, where
+            if method == "post" and path.endswith(("/stop", "/hold", "/change", "/followups")):
+                assert op["requestBody"]["required"], where
