@@ -221,3 +221,24 @@ def test_every_operation_documents_its_answers_and_security(client: Client) -> N
                                                                     "BrowserSession"}, where
             if method == "post" and path.endswith(("/stop", "/hold", "/change", "/followups")):
                 assert op["requestBody"]["required"], where
+
+
+@pytest.mark.hazard("HZ-131")
+def test_a_change_over_the_body_limit_is_a_json_413_and_nothing_is_made(
+        cast: Cast, client: Client, settings: Any) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = {**cast.plan.request, "note": "x" * 2000}
+    answer = _api(client, cast, "post", f"/plans/{cast.plan.pk}/change", body)
+    assert answer.status_code == 413 and set(answer.json()) == {"detail", "field"}
+    assert _versions(cast) == [(1, "active")]
+
+
+@pytest.mark.hazard("HZ-092")
+def test_a_token_over_its_limit_is_a_json_429_on_the_new_routes(
+        cast: Cast, client: Client, settings: Any) -> None:
+    settings.TOKEN_RATE_LIMIT = 1
+    token = token_for(cast.clinician)
+    assert call(client, "get", "/api/symptoms", token).status_code == 200
+    answer = call(client, "post", f"/api/plans/{cast.plan.pk}/stop", token, {"reason": "r"})
+    assert answer.status_code == 429 and int(answer["Retry-After"]) > 0
+    assert set(answer.json()) == {"detail", "field"} and _versions(cast) == [(1, "active")]
