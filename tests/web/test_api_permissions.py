@@ -57,6 +57,8 @@ API_MATRIX: dict[str, tuple[str, str, str, tuple[int, ...], tuple[str | None, ..
                        (200, 404, 200, 404, 403, 401), (V, D, V, D, D, D)),
     "plan_followups#post": ("post", "/api/plans/{plan}/followups", "followup",
                             (201, 404, 403, 403, 403, 401), (C, D, D, D, D, D)),
+    "plan_monitoring": ("post", "/api/plans/{plan}/monitoring", "monitoring",
+                        (200, 404, 403, 403, 403, 401), (C, D, D, D, D, D)),
     "plan_export": ("get", "/api/plans/{plan}/export/{fmt}", "", (200, 404, 200, 404, 403, 401),
                     (X, D, X, D, D, D)),
     "plan_export#draft": ("get", "/api/plans/{draft}/export/{fmt}", "",
@@ -83,6 +85,7 @@ def _body(cast: Cast, kind: str) -> Any:
             "checkin": factories.quiet_checkin(today),
             "reason": {"reason": "Spasticity came back; plan to be rebuilt."},
             "hold": {"days": 2, "reason": "Settling after a cut."},
+            "monitoring": {"days": 21},
             "followup": {"date": "2099-01-05", "time": "10:30", "note": "Clinic"}}[kind]
 
 

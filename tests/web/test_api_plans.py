@@ -11,6 +11,7 @@ from django.test import Client
 
 from taper.core.limits import MAX_REASON_CHARS
 from taper.exports import FORMATS
+from taper.exports.options import MAX_MONITORING_DAYS
 from taper.knowledge.monitoring import load_monitoring
 from taper.web.clinic import services
 from taper.web.clinic.api.plans import ExportName
@@ -242,3 +243,17 @@ def test_a_token_over_its_limit_is_a_json_429_on_the_new_routes(
     answer = call(client, "post", f"/api/plans/{cast.plan.pk}/stop", token, {"reason": "r"})
     assert answer.status_code == 429 and int(answer["Retry-After"]) > 0
     assert set(answer.json()) == {"detail", "field"} and _versions(cast) == [(1, "active")]
+
+
+@pytest.mark.parametrize(("days", "status"), [(-1, 422), (0, 200), (MAX_MONITORING_DAYS, 200),
+                                              (MAX_MONITORING_DAYS + 1, 422)])
+def test_the_monitoring_period_is_bounded(cast: Cast, client: Client, days: int,
+                                          status: int) -> None:
+    before = cast.plan.plan.monitoring_days
+    answer = _api(client, cast, "post", f"/plans/{cast.plan.pk}/monitoring", {"days": days})
+    assert answer.status_code == status, answer.content
+    cast.plan.plan.refresh_from_db()
+    if status == 200:
+        assert answer.json()["monitoring_days"] == days == cast.plan.plan.monitoring_days
+    else:
+        assert answer.json()["field"] == "days" and cast.plan.plan.monitoring_days == before

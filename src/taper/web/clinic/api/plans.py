@@ -1,6 +1,7 @@
 """Acting on a plan through the API: put it in force, stop it, change it, hold it, add a
-follow-up, download it. Each route is the page's access rule (views/access.py) over the
-page's own service (views/plans.py, views/desk.py): one rule, one place (issue 15).
+follow-up, set its monitoring period, download it. Each route is the page's access rule
+(views/access.py) over the page's own service (views/plans.py, views/desk.py): one rule,
+one place (issue 15).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from ninja.params.functions import Body
 from pydantic import AfterValidator, Field
 
 from taper.core.limits import MAX_REASON_CHARS
+from taper.exports.options import MAX_MONITORING_DAYS
 from taper.web.clinic import services
 from taper.web.clinic.api.schemas import Error, PlanOut, Text, plan_out
 from taper.web.clinic.engine import local_today
@@ -144,6 +146,27 @@ def add_followup(request: HttpRequest, version_id: int, payload: FollowUpIn) -> 
                                   at=payload.time, note=payload.note,
                                   today=local_today(version.plan.patient.timezone))
     return Status(201, _followup_out(found))
+
+
+class MonitoringIn(Schema):
+    days: int = Field(ge=0, le=MAX_MONITORING_DAYS,
+                      description="days after the last dose that check-ins go on")
+
+
+class MonitoringOut(Schema):
+    plan_id: int
+    monitoring_days: int
+
+
+@router.post("/plans/{int:version_id}/monitoring",
+             response={200: MonitoringOut, **_fails(409, 413, 422)}, url_name="plan_monitoring",
+             summary="How many days after the last dose check-ins go on")
+def monitoring(request: HttpRequest, version_id: int, payload: MonitoringIn) -> Any:
+    require_role(_me(request), Role.CLINICIAN)
+    version = authored_version(_me(request), version_id)
+    plan = services.set_monitoring_days(plan=version.plan, clinician=_me(request),
+                                        days=payload.days)
+    return {"plan_id": plan.pk, "monitoring_days": plan.monitoring_days}
 
 
 def _exported() -> dict[str, Any]:

@@ -109,6 +109,7 @@ RULES: dict[str, Rule] = {
     "api:plan_change": Rule("plan_version", post=ATTEMPT),
     "api:plan_hold": Rule("plan_version", post=ATTEMPT),
     "api:plan_followups": Rule("plan_version", get=VIEW, post=ATTEMPT),
+    "api:plan_monitoring": Rule("plan_version", post=ATTEMPT),
     "api:plan_export": Rule("plan_version", get=EXPORT),
     # The symptom catalogue is knowledge, not a record: no row (a refusal still is one).
     "api:symptoms": Rule("symptom_catalogue"),
