@@ -59,6 +59,7 @@ def _check(fmt: str, body: bytes, number: int, first_day: date) -> None:
 
 
 @pytest.mark.hazard("HZ-210")
+@pytest.mark.hazard("HZ-214")
 def test_an_integration_runs_a_whole_taper_through_the_api(cast: Cast, client: Client) -> None:
     doctor = Api(client, token_for(cast.clinician))
     made = doctor("post", "/patients", 201, {"name": "Ada Byrne", "email": "ada@example.org",

@@ -69,6 +69,7 @@ def _run(case: schemathesis.Case, cast: Cast, tokens: dict[str, str], caller: st
 
 
 @pytest.mark.hazard("HZ-097")
+@pytest.mark.hazard("HZ-212")
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
