@@ -58,6 +58,12 @@ def active_plan(person: Patient, doctor: User, started_days_ago: int = 7) -> Pla
     return services.activate(version=version, actor=doctor)
 
 
+def approved_change(version: PlanVersion, doctor: User) -> PlanVersion:
+    """A new version of `version`'s plan from the same request, approved, not yet in force."""
+    new = services.change_plan(version=version, author=doctor, request_data=version.request)
+    return services.approve_plan(version=new, clinician=doctor, note="Same plan, re-issued.")
+
+
 def quiet_checkin(day: date, **extra: Any) -> dict[str, Any]:
     """A check-in with nothing wrong, as the check-in form would submit it."""
     return {"date": day.isoformat(), "symptoms": {}, "spasticity": 3, "sleep_quality": 7,

@@ -189,5 +189,10 @@ def test_the_openapi_document_names_every_route_and_both_ways_to_authenticate(cl
         "/api/patients", "/api/patients/{patient_id}/plans", "/api/plans/{version_id}",
         "/api/plans/{version_id}/approve", "/api/patients/{patient_id}/checkins", "/api/dashboard",
         "/api/decisions/{decision_id}/acknowledge", "/api/patients/{patient_id}/record",
-        "/api/patients/{patient_id}/record.pdf", "/api/patients/{patient_id}/messages"}
+        "/api/patients/{patient_id}/record.pdf", "/api/patients/{patient_id}/messages",
+        "/api/plans/{version_id}/activate",
+        "/api/plans/{version_id}/stop", "/api/plans/{version_id}/change",
+        "/api/plans/{version_id}/hold", "/api/plans/{version_id}/followups",
+        "/api/plans/{version_id}/export/{fmt}", "/api/plans/{version_id}/monitoring",
+        "/api/symptoms"}
     assert set(schema["components"]["securitySchemes"]) == {"PersonalToken", "BrowserSession"}

@@ -44,14 +44,37 @@ API_MATRIX: dict[str, tuple[str, str, str, tuple[int, ...], tuple[str | None, ..
                        (200, 404, 200, 404, 403, 401), (X, D, X, D, D, D)),
     "patient_record_pdf": ("get", "/api/patients/{patient}/record.pdf", "",
                            (200, 404, 200, 404, 403, 401), (X, D, X, D, D, D)),
+    # Acting on a plan (api/plans.py): the plan page's rules, the same services.
+    "plan_activate": ("post", "/api/plans/{approved}/activate", "",
+                      (200, 404, 404, 404, 403, 401), (C, D, D, D, D, D)),
+    "plan_stop": ("post", "/api/plans/{plan}/stop", "reason", (200, 404, 404, 404, 403, 401),
+                  (C, D, D, D, D, D)),
+    "plan_change": ("post", "/api/plans/{plan}/change", "plan-request",
+                    (201, 404, 404, 404, 403, 401), (C, D, D, D, D, D)),
+    "plan_hold": ("post", "/api/plans/{plan}/hold", "hold", (201, 404, 403, 403, 403, 401),
+                  (C, D, D, D, D, D)),
+    "plan_followups": ("get", "/api/plans/{plan}/followups", "",
+                       (200, 404, 200, 404, 403, 401), (V, D, V, D, D, D)),
+    "plan_followups#post": ("post", "/api/plans/{plan}/followups", "followup",
+                            (201, 404, 403, 403, 403, 401), (C, D, D, D, D, D)),
+    "plan_monitoring": ("post", "/api/plans/{plan}/monitoring", "monitoring",
+                        (200, 404, 403, 403, 403, 401), (C, D, D, D, D, D)),
+    "plan_export": ("get", "/api/plans/{plan}/export/{fmt}", "", (200, 404, 200, 404, 403, 401),
+                    (X, D, X, D, D, D)),
+    "plan_export#draft": ("get", "/api/plans/{draft}/export/{fmt}", "",
+                          (200, 404, 404, 404, 403, 401), (X, D, D, D, D, D)),
+    # Knowledge, not a record: everyone signed in reads it, and it leaves no row.
+    "symptoms": ("get", "/api/symptoms", "", (200, 200, 200, 200, 200, 401),
+                 (None, None, None, None, None, D)),
 }
 
 
 def _path(cast: Cast, template: str) -> str:
     draft = factories.draft_plan(cast.patient, cast.clinician).pk if "{draft}" in template else 0
     decision = factories.worse_after_a_cut(cast.patient).pk if "{decision}" in template else 0
+    approved = factories.approved_change(cast.plan, cast.clinician).pk if "{approved}" in template else 0
     return template.format(patient=cast.patient.pk, plan=cast.plan.pk, draft=draft,
-                           decision=decision)
+                           decision=decision, approved=approved, fmt="ics")
 
 
 def _body(cast: Cast, kind: str) -> Any:
@@ -59,7 +82,11 @@ def _body(cast: Cast, kind: str) -> Any:
     return {"": None, "note": {"note": "checked"},
             "new-patient": {"name": "Ada Byrne", "email": "ada@example.org"},
             "plan-request": factories.diarist_request(today, cast.patient.timezone),
-            "checkin": factories.quiet_checkin(today)}[kind]
+            "checkin": factories.quiet_checkin(today),
+            "reason": {"reason": "Spasticity came back; plan to be rebuilt."},
+            "hold": {"days": 2, "reason": "Settling after a cut."},
+            "monitoring": {"days": 21},
+            "followup": {"date": "2099-01-05", "time": "10:30", "note": "Clinic"}}[kind]
 
 
 def test_the_matrix_covers_every_api_route() -> None:
@@ -69,13 +96,15 @@ def test_the_matrix_covers_every_api_route() -> None:
     schema = api.get_openapi_schema()
     operations = {(m, p) for p, ops in schema["paths"].items() for m in ops}
     tried = {(m, p.replace("{patient}", "{patient_id}").replace("{plan}", "{version_id}")
-              .replace("{draft}", "{version_id}").replace("{decision}", "{decision_id}"))
+              .replace("{draft}", "{version_id}").replace("{decision}", "{decision_id}")
+              .replace("{approved}", "{version_id}"))
              for m, p, *_ in API_MATRIX.values()}
     assert operations <= tried
 
 
 @pytest.mark.hazard("HZ-090")
 @pytest.mark.hazard("HZ-094")
+@pytest.mark.hazard("HZ-210")
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", sorted(API_MATRIX))
 def test_every_api_route_answers_each_role_exactly_and_leaves_its_audit_row(

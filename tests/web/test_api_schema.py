@@ -1,6 +1,8 @@
-"""Schemathesis against /api/openapi.json with a clinician's and a patient's tokens: no
-answer is a server error, and every answer (status, content type, body) is the one the
-schema promises. Path ids are the cast's real records, so bodies reach the engines.
+"""Schemathesis against /api/openapi.json as each kind of caller — the patient's clinician,
+the patient, an administrator, a clinician who is a stranger to the patient, and no one
+(anonymous) — over every route: no answer is a server error, and every answer (status,
+content type, body) is the one the schema promises. Path ids are the cast's real records,
+so bodies reach the engines and the services (the plan is stopped, held, changed...).
 """
 
 from __future__ import annotations
@@ -48,7 +50,8 @@ def generous_rate_limit(settings: object) -> None:
 @pytest.fixture
 def tokens(cast: Cast) -> dict[str, str]:
     factories.draft_plan(cast.patient, cast.clinician)
-    return {"clinician": token_for(cast.clinician), "patient": token_for(cast.patient.user)}
+    return {"clinician": token_for(cast.clinician), "patient": token_for(cast.patient.user),
+            "admin": token_for(cast.admin), "stranger": token_for(cast.other_clinician)}
 
 
 @pytest.fixture
@@ -56,14 +59,46 @@ def flagged(cast: Cast) -> int:
     return int(factories.worse_after_a_cut(cast.patient).pk)
 
 
+def _run(case: schemathesis.Case, cast: Cast, tokens: dict[str, str], caller: str,
+         flagged: int) -> None:
+    ids = {"patient_id": cast.patient.pk, "version_id": cast.plan.pk, "decision_id": flagged}
+    if case.path_parameters:
+        case.path_parameters = {k: ids.get(k, v) for k, v in case.path_parameters.items()}
+    headers = {"Authorization": f"Bearer {tokens[caller]}"} if caller in tokens else {}
+    case.call_and_validate(headers=headers, checks=CHECKS)
+
+
 @pytest.mark.hazard("HZ-097")
+@pytest.mark.hazard("HZ-212")
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
 @pytest.mark.parametrize("caller", ["clinician", "patient"])
 def test_the_api_keeps_to_its_schema(case: schemathesis.Case, cast: Cast, tokens: dict[str, str],
                                      same_connection: None, caller: str, flagged: int) -> None:
-    ids = {"patient_id": cast.patient.pk, "version_id": cast.plan.pk, "decision_id": flagged}
-    if case.path_parameters:
-        case.path_parameters = {k: ids.get(k, v) for k, v in case.path_parameters.items()}
-    case.call_and_validate(headers={"Authorization": f"Bearer {tokens[caller]}"}, checks=CHECKS)
+    _run(case, cast, tokens, caller, flagged)
+
+
+@pytest.mark.hazard("HZ-097")
+@schema.parametrize()
+@settings(max_examples=10, deadline=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
+@pytest.mark.parametrize("caller", ["admin", "stranger", "anonymous"])
+def test_the_api_keeps_to_its_schema_when_it_refuses(
+        case: schemathesis.Case, cast: Cast, tokens: dict[str, str], same_connection: None,
+        caller: str, flagged: int) -> None:
+    """Callers who may not act on the cast's records: every answer is still the schema's
+    (a refusal, or a 422 for a bad body), never a 5xx. Fewer examples: only the symptom
+    catalogue answers them with content."""
+    _run(case, cast, tokens, caller, flagged)
+
+
+def test_every_route_is_in_the_schema_run() -> None:
+    """The run covers each operation the API serves (a route left out of the document would
+    escape it)."""
+    from taper.web.clinic.api.routes import api
+
+    served = {(m.lower(), p) for p, ops in api.get_openapi_schema()["paths"].items() for m in ops}
+    tried = {(o.method.lower(), o.path) for o in (r.ok() for r in schema.get_all_operations())}
+    assert served and {(m, f"/api{p}" if not p.startswith("/api") else p) for m, p in tried} \
+        == served

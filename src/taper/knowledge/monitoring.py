@@ -98,7 +98,7 @@ def parse_monitoring(data: dict[str, Any], name: str) -> MonitoringRules:
                          fact(scales[key], "scale", f"scales.{key}"))
               for key in ("spasticity", "sleep_quality", "temperature_c", "heart_rate")}
     labels = tuple(str(x) for x in scales["severity"]["labels"])
-    fact(scales["severity"], "scale", "scales.severity")
+    severity_fact = fact(scales["severity"], "scale", "scales.severity")
     rules = []
     for i, r in enumerate(data.get("rules", [])):
         where = f"{name}: rules[{i}]"
@@ -134,6 +134,7 @@ def parse_monitoring(data: dict[str, Any], name: str) -> MonitoringRules:
         timeline_fact=fact(data["timeline_days"], "timeline", "timeline_days"),
         messages=messages,
         baseline=_baseline(data["baseline"], fact, name) if "baseline" in data else None,
+        severity_fact=severity_fact,
     )
 
 

@@ -97,6 +97,7 @@ class MonitoringRules:
     timeline_fact: Fact
     messages: Mapping[str, str]
     baseline: BaselineRules | None = None
+    severity_fact: Fact | None = None  # the 0-3 scale's own source (the catalogue shows it)
 
     def symptom(self, symptom_id: str) -> Symptom | None:
         return next((s for s in self.symptoms if s.id == symptom_id), None)

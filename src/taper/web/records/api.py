@@ -30,7 +30,7 @@ def _download(request: HttpRequest, patient_id: int, fmt: str) -> HttpResponse:
 def _fails() -> dict[int, Any]:
     from taper.web.clinic.api.schemas import Error
 
-    return {code: Error for code in (401, 403, 404, 429)}
+    return {code: Error for code in (401, 403, 404, 429, 500)}
 
 
 def _document(media_type: str, kind: str) -> dict[str, Any]:

@@ -66,6 +66,8 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", "taper.web.records.api.router")  # the patient's whole record
 api.add_router("", "taper.web.messaging.api.router")  # secure messages (taper.web.messaging)
+api.add_router("", "taper.web.clinic.api.plans.router")  # activate, stop, change, hold, exports
+api.add_router("", "taper.web.clinic.api.catalogue.router")  # the symptom catalogue
 
 
 # The engines' own documents as bodies: the engines validate them (docs/api.md, issue 2 and 3).
@@ -74,7 +76,7 @@ CHECKIN = Body(..., description="one check-in, as `taper assess` reads it")
 
 
 def _fails(*codes: int) -> dict[int, type[Error]]:
-    return {code: Error for code in (401, 403, 429, *codes)}
+    return {code: Error for code in (401, 403, 429, 500, *codes)}
 
 
 def _me(request: HttpRequest) -> User:

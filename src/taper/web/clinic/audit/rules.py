@@ -115,6 +115,16 @@ RULES: dict[str, Rule] = {
     "message_inbox": Rule("message_inbox", get=VIEW),
     "clinician_messages": Rule("patient", get=VIEW, post=ATTEMPT),
     "api:patient_messages": Rule("patient", get=VIEW, post=ATTEMPT),
+    # Acting on a plan (api/plans.py): a change is the service's row; a refusal "attempt".
+    "api:plan_activate": Rule("plan_version", post=ATTEMPT),
+    "api:plan_stop": Rule("plan_version", post=ATTEMPT),
+    "api:plan_change": Rule("plan_version", post=ATTEMPT),
+    "api:plan_hold": Rule("plan_version", post=ATTEMPT),
+    "api:plan_followups": Rule("plan_version", get=VIEW, post=ATTEMPT),
+    "api:plan_monitoring": Rule("plan_version", post=ATTEMPT),
+    "api:plan_export": Rule("plan_version", get=EXPORT),
+    # The symptom catalogue is knowledge, not a record: no row (a refusal still is one).
+    "api:symptoms": Rule("symptom_catalogue"),
 }
 
 ID_ARGUMENT = {"patient": "patient_id", "plan_version": "version_id", "decision": "decision_id",

@@ -15,7 +15,7 @@ from taper.exports import FORMATS
 from taper.web.accounts import throttle
 from taper.web.clinic import exports, services
 from taper.web.clinic.context import absolute_url
-from taper.web.clinic.models import Patient, Role, User
+from taper.web.clinic.models import Patient, PlanVersion, Role, User
 from taper.web.clinic.services.feeds import live_feed
 from taper.web.clinic.views.access import AuthedRequest, role_required, version_for
 
@@ -41,6 +41,11 @@ def plan_download(request: AuthedRequest, version_id: int, fmt: str) -> HttpResp
     version = version_for(request.user, version_id)
     if fmt not in FORMATS:
         raise Http404
+    return plan_attachment(version, fmt)
+
+
+def plan_attachment(version: PlanVersion, fmt: str) -> HttpResponse:
+    """A plan version in one of FORMATS as a download (the page's and the API's)."""
     found = FORMATS[fmt]
     suffix = "" if fmt in ("pdf", "ics", "csv") else f"-{fmt.removesuffix('-text')}"
     name = f"plan-{version.plan_id}-version-{version.number}{suffix}.{found.extension}"
