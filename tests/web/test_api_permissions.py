@@ -63,6 +63,10 @@ API_MATRIX: dict[str, tuple[str, str, str, tuple[int, ...], tuple[str | None, ..
                     (X, D, X, D, D, D)),
     "plan_export#draft": ("get", "/api/plans/{draft}/export/{fmt}", "",
                           (200, 404, 404, 404, 403, 401), (X, D, D, D, D, D)),
+    "patient_messages": ("get", "/api/patients/{patient}/messages", "",
+                         (200, 404, 200, 404, 403, 401), (V, D, V, D, D, D)),
+    "patient_messages#post": ("post", "/api/patients/{patient}/messages", "message",
+                              (201, 404, 201, 404, 403, 401), (C, D, C, D, D, D)),
     # Knowledge, not a record: everyone signed in reads it, and it leaves no row.
     "symptoms": ("get", "/api/symptoms", "", (200, 200, 200, 200, 200, 401),
                  (None, None, None, None, None, D)),
@@ -86,6 +90,7 @@ def _body(cast: Cast, kind: str) -> Any:
             "reason": {"reason": "Spasticity came back; plan to be rebuilt."},
             "hold": {"days": 2, "reason": "Settling after a cut."},
             "monitoring": {"days": 21},
+            "message": {"body": "Dizzy since the cut; is that expected?"},
             "followup": {"date": "2099-01-05", "time": "10:30", "note": "Clinic"}}[kind]
 
 

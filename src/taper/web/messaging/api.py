@@ -43,7 +43,7 @@ def _out(m: Message) -> dict[str, Any]:
 
 
 def _fails(*codes: int) -> dict[int, type[Error]]:
-    return {code: Error for code in (401, 403, 404, 429, *codes)}
+    return {code: Error for code in (401, 403, 404, 429, 500, *codes)}
 
 
 def _thread_patient(request: HttpRequest, patient_id: int) -> Any:
