@@ -15,6 +15,7 @@ from taper.web.clinic.engine import local_today, stored_plan
 from taper.web.clinic.forms.people import PatientForm
 from taper.web.clinic.models import Decision, Patient, PlanVersion, Role, Status
 from taper.web.clinic.presenters import suggestion_rows
+from taper.web.clinic.services.desk import needs_attention, unacknowledged_of
 from taper.web.clinic.views.access import AuthedRequest, my_patient, role_required
 
 
@@ -24,7 +25,8 @@ def patient_list(request: AuthedRequest) -> HttpResponse:
     patients = request.user.patients.annotate(
         last_action=Subquery(latest.values("action")[:1]),
         last_flag=Subquery(latest.values("flagged_for_clinician")[:1]),
-        last_date=Subquery(latest.values("today")[:1]))
+        last_date=Subquery(latest.values("today")[:1]),
+        needs_attention=needs_attention(OuterRef("pk")))
     return render(request, "clinic/patient_list.html", {"patients": patients})
 
 
@@ -49,10 +51,13 @@ def patient_detail(request: AuthedRequest, patient_id: int) -> HttpResponse:
     plans = patient.plans.prefetch_related("versions__approved_by")
     decisions = patient.decisions.select_related("checkin", "version", "held_version")[:30]
     checkins = patient.checkins.order_by("-date", "-id")[:30]
+    # The newest flagged decision not yet acknowledged: "Needs your attention" until then.
+    pending = (unacknowledged_of(patient).select_related("acknowledged_by").first()
+               if request.user.role == Role.CLINICIAN else None)
     return render(request, "clinic/patient_detail.html", {
         "patient": patient, "plans": plans, "decisions": decisions, "checkins": checkins,
-        "today": local_today(patient.timezone),
-        "flag_suggestions": suggestion_rows(decisions[0].data) if decisions else [],
+        "today": local_today(patient.timezone), "pending": pending,
+        "flag_suggestions": suggestion_rows(pending.data) if pending else [],
         "chart": _chart(patient)})
 
 
