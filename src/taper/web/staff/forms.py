@@ -16,14 +16,18 @@ class LinkRequestForm(forms.Form):
                                        "request when they next log in, and accept or decline.")
 
 
+class ClinicianChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: User) -> str:
+        return obj.email
+
+
 class MoveForm(forms.Form):
-    clinician = forms.ModelChoiceField(label="Move to", queryset=User.objects.none(),
-                                       empty_label="Choose a clinician")
+    clinician = ClinicianChoice(label="Move to", queryset=User.objects.none(),
+                                empty_label="Choose a clinician")
 
     def __init__(self, *args: Any, current: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["clinician"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = (User.objects.filter(role=Role.CLINICIAN, is_active=True)
-                          .exclude(pk=current).order_by("email"))
-        field.label_from_instance = lambda u: u.email  # type: ignore[method-assign]
+        assert isinstance(field, ClinicianChoice)
+        clinicians = User.objects.filter(role=Role.CLINICIAN, is_active=True).order_by("email")
+        field.queryset = clinicians.exclude(pk=current) if current is not None else clinicians

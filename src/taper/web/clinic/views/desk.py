@@ -37,7 +37,8 @@ def desk(request: AuthedRequest) -> HttpResponse:
     every = services.attention_list(request.user, at)
     shown = request.GET.get("show", "")
     error = ""
-    if len(request.GET) > 1 or (shown and shown not in FILTERS):
+    if set(request.GET) - {"show"} or len(request.GET.getlist("show")) > 1 or (
+            shown and shown not in FILTERS):
         error, shown = ("Unknown filter: choose red flags, holds, missed check-ins or not yet"
                         " acknowledged."), ""
     kinds = FILTERS[shown][1] if shown else tuple(LABELS)
