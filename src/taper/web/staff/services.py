@@ -76,15 +76,14 @@ def request_link(*, clinician: User, email: str) -> LinkRequest | None:
     patient = Patient.objects.filter(user__email__iexact=address, clinician__isnull=True,
                                      user__is_active=True, user__role=Role.PATIENT).first()
     if patient is None:
-        trail.record(AuditAction.ATTEMPT, "request_link", actor=clinician,
-                     record_type="link_request")
-        return None
+        return None  # nothing changed: the page's request is the audit row ("attempt")
     found = LinkRequest.objects.filter(patient=patient, clinician=clinician,
                                        decided_at__isnull=True).first()
-    made = found or LinkRequest.objects.create(patient=patient, clinician=clinician)
-    trail.record(AuditAction.CHANGE if found is None else AuditAction.ATTEMPT, "request_link",
-                 actor=clinician, record_type="link_request", record_id=made.pk,
-                 patient_id=patient.pk)
+    if found is not None:
+        return found
+    made = LinkRequest.objects.create(patient=patient, clinician=clinician)
+    trail.record(AuditAction.CHANGE, "request_link", actor=clinician,
+                 record_type="link_request", record_id=made.pk, patient_id=patient.pk)
     return made
 
 
@@ -175,6 +174,7 @@ def move_patient(*, patient: Patient, to: User, actor: User) -> Patient:
     if patient.clinician_id is None:
         raise ServiceError("clinician", "this person plans alone: a clinician asks to follow "
                                         "them instead, and they accept")
+    to = User.objects.select_for_update().get(pk=to.pk)  # as it is now, not as it was read
     if to.role != Role.CLINICIAN or not to.is_active:
         raise ServiceError("clinician", "choose an active clinician")
     if to.pk == patient.clinician_id:
