@@ -13,7 +13,9 @@ from django.test import Client
 from django.urls import URLPattern, reverse
 
 from taper.web.clinic import services
+from taper.web.clinic.models import Patient
 from taper.web.clinic.urls import urlpatterns
+from taper.web.staff.urls import urlpatterns as staff_urlpatterns
 from tests.web import factories
 from tests.web.conftest import Cast
 
@@ -78,6 +80,17 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "token_revoke#get": ("get", "token", (405, 405, 405, 405, 405, 405)),
     "audit": ("get", "", (403, 403, 403, 403, 200, LOGIN)),
     "audit_csv": ("get", "", (403, 403, 403, 403, 200, LOGIN)),
+    # Managing accounts (taper.web.staff).
+    "reissue_invitation": ("post", "uninvited", (200, 404, 403, 403, 200, LOGIN)),
+    "reissue_invitation#get": ("get", "uninvited", (405, 405, 405, 405, 405, 405)),
+    "link_request": ("get", "", (200, 200, 403, 403, 403, LOGIN)),
+    "link_request#post": ("post", "", (302, 302, 403, 403, 403, LOGIN)),
+    "link_answer": ("get", "", (403, 403, 200, 200, 403, LOGIN)),
+    "link_decide": ("post", "link", (403, 403, 302, 404, 403, LOGIN)),
+    "deactivate_account": ("post", "patient-user", (403, 403, 403, 403, 302, LOGIN)),
+    "reactivate_account": ("post", "patient-user", (403, 403, 403, 403, 302, LOGIN)),
+    "move_patient": ("get", "patient", (403, 403, 403, 403, 200, LOGIN)),
+    "move_patient#post": ("post", "patient", (403, 403, 403, 403, 400, LOGIN)),
 }
 
 
@@ -111,6 +124,19 @@ def _url(cast: Cast, name: str, argument: str) -> str:
         if argument == "revoked-feed":
             services.revoke_calendar_feed(patient=cast.patient, actor=cast.clinician)
         return reverse(name, args=[token])
+    if argument == "uninvited":  # Sam, as if the invitation had never been used
+        cast.patient.user.set_unusable_password()
+        cast.patient.user.save(update_fields=["password"])
+        return reverse(name, args=[cast.patient.user_id])
+    if argument == "patient-user":
+        return reverse(name, args=[cast.patient.user_id])
+    if argument == "link":
+        # The patient's own request: as if they still planned alone (their clinician asked).
+        from taper.web.staff.models import LinkRequest
+
+        Patient.objects.filter(pk=cast.patient.pk).update(clinician=None)
+        link = LinkRequest.objects.create(patient=cast.patient, clinician=cast.other_clinician)
+        return reverse(name, args=[link.pk])
     if argument == "suggested":
         return reverse(name, args=[factories.worse_after_a_cut(cast.patient).pk, "return_to_dose"])
     decision = services.record_checkin(
@@ -125,11 +151,13 @@ def form_for(name: str) -> dict[str, str]:
             "patient_preferences#post": {"temperature_unit": "F", "dose_alarms": "on"},
             "plan_hold#post": {"days": "2", "reason": "Settling after a cut."},
             "plan_followup#post": {"date": "2099-01-05", "time": "10:30", "note": "Clinic"},
-            "plan_monitoring#post": {"days": "21"}}.get(name, {})
+            "plan_monitoring#post": {"days": "21"},
+            "link_request#post": {"email": "someone@example.org"},
+            "link_decide": {"answer": "decline"}}.get(name, {})
 
 
 def test_the_matrix_covers_every_url() -> None:
-    names = {p.name for p in urlpatterns if isinstance(p, URLPattern)}
+    names = {p.name for p in [*urlpatterns, *staff_urlpatterns] if isinstance(p, URLPattern)}
     assert names == {n.split("#")[0] for n in MATRIX}
 
 

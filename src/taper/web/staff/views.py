@@ -41,7 +41,7 @@ def reissue(request: AuthedRequest, user_id: int) -> HttpResponse:
 
 @role_required(Role.CLINICIAN)
 def link_request(request: AuthedRequest) -> HttpResponse:
-    form = LinkRequestForm(request.POST or None)
+    form = LinkRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.request_link(clinician=request.user, email=form.cleaned_data["email"])
@@ -123,7 +123,7 @@ def move(request: AuthedRequest, patient_id: int) -> HttpResponse:
     patient = Patient.objects.filter(pk=patient_id).select_related("user", "clinician").first()
     if patient is None:
         raise Http404
-    form = MoveForm(request.POST or None, current=patient.clinician_id)
+    form = MoveForm(request.POST if request.method == "POST" else None, current=patient.clinician_id)
     if request.method == "POST" and form.is_valid():
         try:
             services.move_patient(patient=patient, to=form.cleaned_data["clinician"],
