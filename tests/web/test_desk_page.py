@@ -167,3 +167,17 @@ def test_every_desk_kind_has_its_style(cast: Cast, client: Client) -> None:
     _red_flag(cast)
     client.force_login(cast.clinician)
     assert 'class="kind kind-red_flag"' in client.get("/desk/").content.decode()
+
+
+@pytest.mark.hazard("HZ-159")
+def test_a_red_flag_symptom_reads_as_a_red_flag_never_a_mild_grade(cast: Cast,
+                                                                   client: Client) -> None:
+    today = factories.today_of(cast.patient)
+    red = services.record_checkin(patient=cast.patient, entered_by=cast.patient.user,
+                                  data=factories.quiet_checkin(today, symptoms={"seizure": 1}))
+    client.force_login(cast.clinician)
+    page = client.get(f"/decisions/{red.pk}/").content.decode()
+    assert re.search(r"<dt>A seizure[^<]*</dt><dd>yes: a red flag</dd>", page)
+    assert "grade 1 (mild)" not in page
+    desk = client.get("/desk/").content.decode()
+    assert "red_flag_symptom" not in desk and "EMERGENCY:" not in desk

@@ -28,15 +28,19 @@ def readings(decision: Decision) -> list[tuple[str, str]]:
     try:
         rules = load_monitoring(decision.version.plan.drug)
         words = {s.id: s.wording for s in rules.symptoms}
+        flags = {s.id: s.red_flag_from for s in rules.symptoms if s.red_flag_from is not None}
         grades: tuple[str, ...] = rules.severity_labels
     except KeyError:
-        words, grades = {}, ()
+        words, flags, grades = {}, {}, ()
     lines: list[tuple[str, str]] = []
     rated = [(k, int(v)) for k, v in data.get("symptoms", {}).items() if int(v) > 0]
     for key, grade in sorted(rated, key=lambda kv: (-kv[1], kv[0])):
         label = grades[grade] if 0 <= grade < len(grades) else ""
-        lines.append((words.get(key, key.replace("_", " ")).capitalize(),
-                      f"grade {grade}" + (f" ({label})" if label else "")))
+        name = words.get(key, key.replace("_", " ")).capitalize()
+        if key in flags and grade >= flags[key]:  # asked yes or no, never graded (HZ-180)
+            lines.append((name, "yes: a red flag"))
+        else:
+            lines.append((name, f"grade {grade}" + (f" ({label})" if label else "")))
     if not rated:
         lines.append(("Symptoms", "none rated above none"))
     for key, what, scale in (("spasticity", "Spasticity", " of 10"),
@@ -73,7 +77,7 @@ def clinician_decision(request: AuthedRequest, decision: Decision) -> HttpRespon
              for b in d.get("basis", [])]
     return render(request, "clinic/decision_clinician.html", {
         "decision": decision, "d": d, "patient": decision.patient,
-        "note": _note(str((d.get("clinician") or {}).get("note", ""))),
+        "note": note_words(str((d.get("clinician") or {}).get("note", ""))),
         "headline": HEADLINES.get(decision.action, decision.action.replace("_", " ")),
         "readings": readings(decision), "basis": basis, "applied": applied,
         "suggestions": suggestions,
@@ -100,7 +104,7 @@ def _day(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
-def _note(note: str) -> str:
+def note_words(note: str) -> str:
     """The engine's note without its leading code ("HOLD: rule_id — ..."): the words only."""
     _, dash, words = note.partition(" — ")
     text = words if dash else note

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 
 from django.contrib import messages
@@ -17,12 +18,14 @@ from taper.web.clinic.forms.people import ApproveForm, FollowUpForm, HoldForm, M
 from taper.web.clinic.models import Role
 from taper.web.clinic.services import adjust
 from taper.web.clinic.views.access import AuthedRequest, authored_version, decision_for, role_required
+from taper.web.clinic.views.decision import note_words
 from taper.web.clinic.views.plans import _plan_context
 
 LABELS = {"red_flag": "Red flag", "contact_prescriber": "Contact the prescriber",
           "hold": "Held", "missed_checkin": "Missed check-ins", "step_change": "Dose change soon"}
-COUNTED = {"red_flag": "red flags", "contact_prescriber": "to contact", "hold": "held",
-           "missed_checkin": "missed check-ins", "step_change": "dose changes soon"}
+COUNTED = {"red_flag": ("red flag", "red flags"), "contact_prescriber": ("to contact",) * 2,
+           "hold": ("held",) * 2, "missed_checkin": ("missed check-in", "missed check-ins"),
+           "step_change": ("dose change soon", "dose changes soon")}
 
 
 # The desk's filters (`?show=`): a name from this list, nothing else (HZ-160).
@@ -42,8 +45,10 @@ def desk(request: AuthedRequest) -> HttpResponse:
         error, shown = ("Unknown filter: choose red flags, holds, missed check-ins or not yet"
                         " acknowledged."), ""
     kinds = FILTERS[shown][1] if shown else tuple(LABELS)
-    rows = [(row, LABELS[row.kind]) for row in every if row.kind in kinds]
-    counts = [(kind, COUNTED[kind], sum(1 for r in every if r.kind == kind)) for kind in LABELS]
+    rows = [(replace(row, reason=note_words(row.reason)), LABELS[row.kind])
+            for row in every if row.kind in kinds]
+    tally = {kind: sum(1 for r in every if r.kind == kind) for kind in LABELS}
+    counts = [(kind, COUNTED[kind][tally[kind] != 1], tally[kind]) for kind in LABELS]
     filters = [(key, label, sum(1 for r in every if r.kind in wanted))
                for key, (label, wanted) in FILTERS.items()]
     return render(request, "clinic/desk.html", {
