@@ -135,7 +135,7 @@ def test_a_deactivated_account_is_locked_out_everywhere(open_phone: Callable[...
     assert "/login/" in phone.page.url
 
 
-@pytest.mark.parametrize("width", (360, 390))
+@pytest.mark.parametrize("width", (360, 390, 768))
 def test_the_clinicians_pages_fit_a_phone_and_the_chart_is_legible(
         open_phone: Callable[..., Pages], width: int) -> None:
     sam = sam_with_a_plan()

@@ -181,3 +181,11 @@ def test_a_red_flag_symptom_reads_as_a_red_flag_never_a_mild_grade(cast: Cast,
     assert "grade 1 (mild)" not in page
     desk = client.get("/desk/").content.decode()
     assert "red_flag_symptom" not in desk and "EMERGENCY:" not in desk
+
+
+def test_the_desk_asks_for_the_clinics_phone_until_it_is_set(cast: Cast, client: Client) -> None:
+    client.force_login(cast.clinician)
+    assert 'data-testid="no-clinic-phone"' in client.get("/desk/").content.decode()
+    services.set_clinic_contact(clinician=cast.clinician, name="Riverside", phone="+44 20 7946 0000",
+                                hours="")
+    assert 'data-testid="no-clinic-phone"' not in client.get("/desk/").content.decode()

@@ -51,9 +51,12 @@ def patient_detail(request: AuthedRequest, patient_id: int) -> HttpResponse:
     plans = patient.plans.prefetch_related("versions__approved_by")
     decisions = patient.decisions.select_related("checkin", "version", "held_version")[:30]
     checkins = patient.checkins.order_by("-date", "-id")[:30]
-    # The newest flagged decision not yet acknowledged: "Needs your attention" until then.
-    pending = (unacknowledged_of(patient).select_related("acknowledged_by").first()
-               if request.user.role == Role.CLINICIAN else None)
+    # The clinician: the newest flagged decision not yet acknowledged ("Needs your attention"
+    # until then, as on the desk and the list). Someone planning alone: their latest, if flagged.
+    if request.user.role == Role.CLINICIAN:
+        pending = unacknowledged_of(patient).select_related("acknowledged_by").first()
+    else:
+        pending = decisions[0] if decisions and decisions[0].flagged_for_clinician else None
     return render(request, "clinic/patient_detail.html", {
         "patient": patient, "plans": plans, "decisions": decisions, "checkins": checkins,
         "today": local_today(patient.timezone), "pending": pending,
