@@ -69,9 +69,10 @@ def clinician_decision(request: AuthedRequest, decision: Decision) -> HttpRespon
         rows = [s for s in suggestion_rows(d) if s["kind"] == decision.applied_kind
                 and s["option"] == decision.applied_option]
         applied = {"text": rows[0]["text"] if rows else "", "version": decision.applied_version}
-    suggestions = [] if applied else [
+    mine = decision.patient.clinician_id == request.user.pk
+    suggestions = [] if applied or not mine else [
         {**s, "preview": _preview(request, decision, s["kind"], s["option"])}
-        for s in suggestion_rows(d)] if decision.patient.clinician_id == request.user.pk else []
+        for s in suggestion_rows(d)]
     sources = d.get("sources", {})
     basis = [{**b, "source_title": sources.get(b.get("source", ""), "")}
              for b in d.get("basis", [])]
@@ -80,8 +81,7 @@ def clinician_decision(request: AuthedRequest, decision: Decision) -> HttpRespon
         "note": note_words(str((d.get("clinician") or {}).get("note", ""))),
         "headline": HEADLINES.get(decision.action, decision.action.replace("_", " ")),
         "readings": readings(decision), "basis": basis, "applied": applied,
-        "suggestions": suggestions,
-        "mine": decision.patient.clinician_id == request.user.pk})
+        "suggestions": suggestions, "mine": mine})
 
 
 def _preview(request: AuthedRequest, decision: Decision, kind: str, option: int) -> str:
