@@ -88,6 +88,16 @@ AUDIT: dict[str, tuple[str | None, ...]] = {
     "message_inbox": (V, V, D, D, D, None),
     "clinician_messages": (V, D, D, D, D, None),
     "clinician_messages#post": (C, D, D, D, D, None),
+    "reissue_invitation": (C, D, D, D, C, None),
+    "reissue_invitation#get": N6,
+    "link_request": (V, V, D, D, D, None),
+    "link_request#post": (A, A, D, D, D, None),  # nobody with the address: nothing changed
+    "link_answer": (D, D, V, V, D, None),
+    "link_decide": (D, D, C, D, D, None),
+    "deactivate_account": (D, D, D, D, C, None),
+    "reactivate_account": (D, D, D, D, A, None),  # already active: nothing changed
+    "move_patient": (D, D, D, D, V, None),
+    "move_patient#post": (D, D, D, D, A, None),  # no clinician chosen
 }
 
 
@@ -128,7 +138,7 @@ def test_every_page_leaves_its_audit_row_for_each_role(cast: Cast, client: Clien
         assert row.actor_id == (user.pk if user else None)
         assert (row.path, row.ip, row.user_agent) == (redact_path(url), "127.0.0.1", "Audit-Test/1.0")
         if row.patient_id is not None and name not in ("today", "checkin", "dose_taken", "history",
-                                                     "patient_preferences",
+                                                     "patient_preferences", "link_answer",
                                                      "patient_preferences#post",
                                                      "patient_carers", "patient_carers#post",
                                                      "carer_revoke", "carer_messages",

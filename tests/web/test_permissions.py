@@ -15,8 +15,10 @@ from django.urls import URLPattern, reverse
 from taper.web.carers import services as carers
 from taper.web.carers.urls import urlpatterns as carer_urls
 from taper.web.clinic import services
+from taper.web.clinic.models import Patient
 from taper.web.clinic.urls import urlpatterns
 from taper.web.messaging.urls import urlpatterns as message_urls
+from taper.web.staff.urls import urlpatterns as staff_urlpatterns
 from tests.web import factories
 from tests.web.carers.factories import linked_carer
 from tests.web.conftest import Cast
@@ -96,6 +98,17 @@ MATRIX: dict[str, tuple[str, str, tuple[int, ...]]] = {
     "message_inbox": ("get", "", (200, 200, 403, 403, 403, LOGIN)),
     "clinician_messages": ("get", "patient", (200, 404, 403, 403, 403, LOGIN)),
     "clinician_messages#post": ("post", "patient", (302, 404, 403, 403, 403, LOGIN)),
+    # Managing accounts (taper.web.staff).
+    "reissue_invitation": ("post", "uninvited", (200, 404, 403, 403, 200, LOGIN)),
+    "reissue_invitation#get": ("get", "uninvited", (405, 405, 405, 405, 405, 405)),
+    "link_request": ("get", "", (200, 200, 403, 403, 403, LOGIN)),
+    "link_request#post": ("post", "", (302, 302, 403, 403, 403, LOGIN)),
+    "link_answer": ("get", "", (403, 403, 200, 200, 403, LOGIN)),
+    "link_decide": ("post", "link-request", (403, 403, 302, 404, 403, LOGIN)),
+    "deactivate_account": ("post", "patient-user", (403, 403, 403, 403, 302, LOGIN)),
+    "reactivate_account": ("post", "patient-user", (403, 403, 403, 403, 302, LOGIN)),
+    "move_patient": ("get", "patient", (403, 403, 403, 403, 200, LOGIN)),
+    "move_patient#post": ("post", "patient", (403, 403, 403, 403, 400, LOGIN)),
 }
 
 # The carer (a live link to `cast.patient`, not allowed to read the messages): Today, the
@@ -121,6 +134,10 @@ CARER: dict[str, int] = {
     "carer_accept": 404,
     "patient_messages": 404, "patient_messages#post": 404, "message_inbox": 403,
     "clinician_messages": 403, "clinician_messages#post": 403,
+    "reissue_invitation": 403, "reissue_invitation#get": 405, "link_request": 403,
+    "link_request#post": 403, "link_answer": 403, "link_decide": 403,
+    "deactivate_account": 403, "reactivate_account": 403, "move_patient": 403,
+    "move_patient#post": 403,
 }
 
 
@@ -157,6 +174,18 @@ def _url(cast: Cast, name: str, argument: str) -> str:
     if argument == "link":
         link, _ = carers.invite_carer(patient=cast.patient, actor=cast.patient.user,
                                       name="Jo Lee", email="jo@example.org")
+    if argument == "uninvited":  # Sam, as if the invitation had never been used
+        cast.patient.user.set_unusable_password()
+        cast.patient.user.save(update_fields=["password"])
+        return reverse(name, args=[cast.patient.user_id])
+    if argument == "patient-user":
+        return reverse(name, args=[cast.patient.user_id])
+    if argument == "link-request":
+        # The patient's own request: as if they still planned alone (their clinician asked).
+        from taper.web.staff.models import LinkRequest
+
+        Patient.objects.filter(pk=cast.patient.pk).update(clinician=None)
+        link = LinkRequest.objects.create(patient=cast.patient, clinician=cast.other_clinician)
         return reverse(name, args=[link.pk])
     if argument == "suggested":
         return reverse(name, args=[factories.worse_after_a_cut(cast.patient).pk, "return_to_dose"])
@@ -175,11 +204,13 @@ def form_for(name: str) -> dict[str, str]:
             "plan_monitoring#post": {"days": "21"},
             "patient_carers#post": {"name": "Ana Ruiz", "email": "ana@example.org"},
             "patient_messages#post": {"body": "A question about my next step."},
-            "clinician_messages#post": {"body": "See you on Tuesday."}}.get(name, {})
+            "clinician_messages#post": {"body": "See you on Tuesday."},
+            "link_request#post": {"email": "someone@example.org"},
+            "link_decide": {"answer": "decline"}}.get(name, {})
 
 
 def test_the_matrix_covers_every_url() -> None:
-    names = {p.name for p in [*urlpatterns, *carer_urls, *message_urls]
+    names = {p.name for p in [*urlpatterns, *carer_urls, *message_urls, *staff_urlpatterns]
              if isinstance(p, URLPattern)}
     assert names == {n.split("#")[0] for n in MATRIX}
 

@@ -101,7 +101,7 @@ def test_a_red_flag_shows_the_full_page_emergency_and_the_clinician_sees_the_fla
     listing = client.get(reverse("patient_list")).content.decode()
     assert f'data-testid="flag-{cast.patient.pk}">RED FLAG' in listing
     record = client.get(reverse("patient_detail", args=[cast.patient.pk])).content.decode()
-    assert 'data-testid="patient-flag"' in record and "EMERGENCY" in record
+    assert 'data-testid="patient-flag"' in record and "Red flag: emergency" in record
 
 
 @pytest.mark.hazard("HZ-083")

@@ -305,6 +305,12 @@ class Decision(models.Model):
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(User, models.PROTECT, null=True, blank=True,
                                         related_name="+")
+    # The suggestion the clinician applied (services/adjust.py): shown as applied, never
+    # offered again. The new version says who approved it and when.
+    applied_version = models.ForeignKey(PlanVersion, models.PROTECT, null=True, blank=True,
+                                        related_name="+")
+    applied_kind = models.CharField(max_length=32, blank=True)
+    applied_option = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -77,6 +77,14 @@ RULES: dict[str, Rule] = {
     # A patient's whole record and legal hold (taper.web.records).
     "record_download": Rule("patient", get=EXPORT),
     "legal_hold": Rule("patient", post=ATTEMPT),
+    # Managing accounts (taper.web.staff): each service records its own change row.
+    "reissue_invitation": Rule("user", post=ATTEMPT),
+    "link_request": Rule("link_request", get=VIEW, post=ATTEMPT),
+    "link_answer": Rule("me", get=VIEW),
+    "link_decide": Rule("link_request", post=ATTEMPT),
+    "deactivate_account": Rule("user", post=ATTEMPT),
+    "reactivate_account": Rule("user", post=ATTEMPT),
+    "move_patient": Rule("patient", get=VIEW, post=ATTEMPT),
     # Identity (taper.web.accounts): the second factor, passwords, the session's time left.
     # The reset link's token is in its path: no row for it (a refusal there is a page, not a 4xx).
     "two_step_setup": Rule("account", post=ATTEMPT),
@@ -128,4 +136,4 @@ RULES: dict[str, Rule] = {
 }
 
 ID_ARGUMENT = {"patient": "patient_id", "plan_version": "version_id", "decision": "decision_id",
-               "api_token": "token_id"}
+               "api_token": "token_id", "user": "user_id", "link_request": "link_id"}

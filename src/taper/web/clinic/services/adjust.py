@@ -16,6 +16,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.db import transaction
+from django.utils.timezone import now as current_time
 
 from taper.core.plan import Plan as EnginePlan
 from taper.web.clinic.audit.trail import audited
@@ -108,15 +109,29 @@ def _current(decision: Decision, clinician: User) -> PlanVersion:
 @audited("apply_suggestion", actor="clinician")
 def apply_suggestion(*, decision: Decision, clinician: User, kind: str, index: int = 0,
                      today: date | None = None, note: str = "") -> PlanVersion:
-    """The suggestion as a new version, approved and in force at once (one confirmation)."""
+    """The suggestion as a new version, approved and in force at once (one confirmation).
+
+    The decision keeps which suggestion was applied (no other is offered after it) and counts
+    as acknowledged: the clinician has acted on it (HZ-158).
+    """
     version = _current(decision, clinician)
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.applied_version_id is not None:
+        raise ServiceError("suggestion", "a suggestion of this decision has already been applied")
     day = today or local_today(version.plan.patient.timezone)
     request = suggested_request(version=version, decision=decision, kind=kind, index=index,
                                 today=day)
     new = change_plan(version=version, author=clinician, request_data=request, today=day)
     wanted = suggestion(decision, kind, index)
     approve_plan(version=new, clinician=clinician, note=note.strip() or wanted["text"])
-    return activate(version=new, actor=clinician)
+    active = activate(version=new, actor=clinician)
+    decision.applied_version, decision.applied_kind, decision.applied_option = active, kind, index
+    fields = ["applied_version", "applied_kind", "applied_option"]
+    if decision.acknowledged_at is None:
+        decision.acknowledged_at, decision.acknowledged_by = current_time(), clinician
+        fields += ["acknowledged_at", "acknowledged_by"]
+    decision.save(update_fields=fields)
+    return active
 
 
 @transaction.atomic

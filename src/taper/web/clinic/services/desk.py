@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import BooleanField, OuterRef, QuerySet, Subquery
+from django.db.models import BooleanField, Exists, OuterRef, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.utils.timezone import now as current_time
 
@@ -82,6 +82,12 @@ def unacknowledged(clinician: User) -> QuerySet[Decision]:
     """The clinician's flagged decisions not yet acknowledged (the partial index's rows)."""
     return Decision.objects.filter(FLAGGED, patient__clinician=clinician,
                                    acknowledged_at__isnull=True)
+
+
+def unacknowledged_of(patient: Patient) -> QuerySet[Decision]:
+    """One patient's flagged decisions not yet acknowledged, newest first."""
+    return Decision.objects.filter(FLAGGED, patient=patient, acknowledged_at__isnull=True
+                                   ).order_by("-created_at", "-id")
 
 
 def _decisions(clinician: User) -> list[Attention]:
@@ -165,11 +171,26 @@ def _next_changes(version_ids: list[int],
 @transaction.atomic
 @audited("acknowledge_decision", actor="clinician")
 def acknowledge_decision(*, decision: Decision, clinician: User) -> Decision:
-    """The clinician has seen a flagged decision: who and when; it leaves the attention list."""
+    """The clinician has seen a flagged decision: who and when; it leaves the attention list.
+
+    The patient's earlier unacknowledged decisions of the same action go with it (the desk
+    shows them as one row with their count), so the row clears at once; a different action
+    (an earlier red flag under a later hold) stays until it is acknowledged itself.
+    """
     decision = Decision.objects.select_for_update().select_related("patient").get(pk=decision.pk)
     if clinician.role != Role.CLINICIAN or decision.patient.clinician_id != clinician.pk:
         raise ServiceError("", "only the patient's clinician can acknowledge this decision")
     if decision.acknowledged_at is None:
-        decision.acknowledged_at, decision.acknowledged_by = current_time(), clinician
-        decision.save(update_fields=["acknowledged_at", "acknowledged_by"])
+        at = current_time()
+        Decision.objects.filter(patient_id=decision.patient_id, action=decision.action,
+                                acknowledged_at__isnull=True,
+                                created_at__lte=decision.created_at).update(
+            acknowledged_at=at, acknowledged_by=clinician)
+        decision.acknowledged_at, decision.acknowledged_by = at, clinician
     return decision
+
+
+def needs_attention(patient_ref: Any) -> Exists:
+    """Whether a patient has a flagged decision not yet acknowledged (for annotate())."""
+    return Exists(Decision.objects.filter(FLAGGED, patient=patient_ref,
+                                          acknowledged_at__isnull=True))

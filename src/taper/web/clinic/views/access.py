@@ -89,7 +89,8 @@ def authored_version(user: User, version_id: int) -> PlanVersion:
 def decision_for(user: User, decision_id: int) -> Decision:
     found = Decision.objects.filter(pk=decision_id).filter(
         Q(patient__user=user) | Q(patient__clinician=user, patient__clinician__role=Role.CLINICIAN)
-    ).select_related("patient", "checkin").first()
+    ).select_related("patient", "checkin", "version__plan", "acknowledged_by",
+                     "applied_version__approved_by").first()
     if found is None:
         raise Http404
     return found

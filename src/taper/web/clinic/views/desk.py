@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 
 from django.contrib import messages
@@ -17,17 +18,43 @@ from taper.web.clinic.forms.people import ApproveForm, FollowUpForm, HoldForm, M
 from taper.web.clinic.models import Role
 from taper.web.clinic.services import adjust
 from taper.web.clinic.views.access import AuthedRequest, authored_version, decision_for, role_required
+from taper.web.clinic.views.decision import note_words
 from taper.web.clinic.views.plans import _plan_context
 
 LABELS = {"red_flag": "Red flag", "contact_prescriber": "Contact the prescriber",
           "hold": "Held", "missed_checkin": "Missed check-ins", "step_change": "Dose change soon"}
+COUNTED = {"red_flag": ("red flag", "red flags"), "contact_prescriber": ("to contact",) * 2,
+           "hold": ("held",) * 2, "missed_checkin": ("missed check-in", "missed check-ins"),
+           "step_change": ("dose change soon", "dose changes soon")}
+
+
+# The desk's filters (`?show=`): a name from this list, nothing else (HZ-160).
+FILTERS = {"red_flag": ("Red flags", ("red_flag",)), "hold": ("Holds", ("hold",)),
+           "missed_checkin": ("Missed check-ins", ("missed_checkin",)),
+           "unacknowledged": ("Not yet acknowledged", ("red_flag", "contact_prescriber", "hold"))}
 
 
 @role_required(Role.CLINICIAN)
 def desk(request: AuthedRequest) -> HttpResponse:
     at = now()
-    rows = [(row, LABELS[row.kind]) for row in services.attention_list(request.user, at)]
-    return render(request, "clinic/desk.html", {"rows": rows, "at": at})
+    every = services.attention_list(request.user, at)
+    shown = request.GET.get("show", "")
+    error = ""
+    if set(request.GET) - {"show"} or len(request.GET.getlist("show")) > 1 or (
+            shown and shown not in FILTERS):
+        error, shown = ("Unknown filter: choose red flags, holds, missed check-ins or not yet"
+                        " acknowledged."), ""
+    kinds = FILTERS[shown][1] if shown else tuple(LABELS)
+    rows = [(replace(row, reason=note_words(row.reason)), LABELS[row.kind])
+            for row in every if row.kind in kinds]
+    tally = {kind: sum(1 for r in every if r.kind == kind) for kind in LABELS}
+    counts = [(kind, COUNTED[kind][tally[kind] != 1], tally[kind]) for kind in LABELS]
+    filters = [(key, label, sum(1 for r in every if r.kind in wanted))
+               for key, (label, wanted) in FILTERS.items()]
+    return render(request, "clinic/desk.html", {
+        "rows": rows, "at": at, "counts": counts, "filters": filters, "shown": shown,
+        "shown_label": FILTERS[shown][0] if shown else "", "error": error},
+        status=400 if error else 200)
 
 
 @require_POST
@@ -41,6 +68,8 @@ def decision_acknowledge(request: AuthedRequest, decision_id: int) -> HttpRespon
     messages.success(request, f"Acknowledged: {decision.patient.name}, {decision.today:%d %b}.")
     if request.POST.get("next") == "patient":
         return redirect("patient_detail", patient_id=decision.patient_id)
+    if request.POST.get("next") == "decision":
+        return redirect("decision_detail", decision_id=decision.pk)
     return redirect("desk")
 
 
@@ -48,6 +77,9 @@ def decision_acknowledge(request: AuthedRequest, decision_id: int) -> HttpRespon
 def suggestion_apply(request: AuthedRequest, decision_id: int, kind: str) -> HttpResponse:
     """GET: the new plan previewed; POST: approved and in force at once."""
     decision = decision_for(request.user, decision_id)
+    if decision.applied_version_id is not None:  # never offered twice (HZ-158)
+        messages.info(request, "A suggestion of this decision has already been applied.")
+        return redirect("decision_detail", decision_id=decision.pk)
     try:
         index = int(request.GET.get("option") or request.POST.get("option") or 0)
         wanted = adjust.suggestion(decision, kind, index)

@@ -126,6 +126,10 @@ def decision_detail(request: AuthedRequest, decision_id: int) -> HttpResponse:
         decision = found
     else:
         decision = decision_for(request.user, decision_id)
+    if request.user.role == Role.CLINICIAN:
+        from taper.web.clinic.views.decision import clinician_decision
+
+        return clinician_decision(request, decision)
     template = "clinic/emergency.html" if decision.is_emergency else "clinic/decision.html"
     return render(request, template, {
         "decision": decision, "d": decision.data, "patient": decision.patient,
