@@ -189,5 +189,5 @@ def test_the_openapi_document_names_every_route_and_both_ways_to_authenticate(cl
         "/api/patients", "/api/patients/{patient_id}/plans", "/api/plans/{version_id}",
         "/api/plans/{version_id}/approve", "/api/patients/{patient_id}/checkins", "/api/dashboard",
         "/api/decisions/{decision_id}/acknowledge", "/api/patients/{patient_id}/record",
-        "/api/patients/{patient_id}/record.pdf"}
+        "/api/patients/{patient_id}/record.pdf", "/api/me"}
     assert set(schema["components"]["securitySchemes"]) == {"PersonalToken", "BrowserSession"}

@@ -65,6 +65,7 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("", "taper.web.records.api.router")  # the patient's whole record
+api.add_router("", "taper.web.clinic.api.me.router")  # who the caller is (issue 17)
 
 
 # The engines' own documents as bodies: the engines validate them (docs/api.md, issue 2 and 3).
