@@ -12,8 +12,9 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from taper.web.clinic.models import ApiToken
+from taper.web.clinic.models import ApiToken, CheckIn, DoseTaken, Patient, PlanVersion
 from taper.web.clinic.services import tokens
+from tests.web import factories
 from tests.web.apiclient import call, token_for
 from tests.web.conftest import Cast
 
@@ -115,3 +116,125 @@ def _two_requests_through_the_handler(secret: str) -> tuple[object, object]:
 def test_two_requests_share_one_connection(cast: Cast) -> None:
     first, second = _two_requests_through_the_handler(token_for(cast.clinician))
     assert first is not None and first is second
+
+
+# ---- queries per request -----------------------------------------------------------------
+# Counted without SAVEPOINT/RELEASE (the test's own transaction adds those; a server's
+# request has BEGIN/COMMIT instead). Each number is listed statement by statement, so a
+# change that adds one says which.
+
+def statements(captured: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in captured.captured_queries
+            if not q["sql"].lstrip().upper().startswith(("SAVEPOINT", "RELEASE"))]
+
+
+def _history(patient: Patient, days: int) -> None:
+    """Quiet check-ins on `days` days before yesterday, written straight to the table."""
+    today = factories.today_of(patient)
+    CheckIn.objects.bulk_create(
+        CheckIn(patient=patient, date=today - timedelta(days=back),
+                data=factories.quiet_checkin(today - timedelta(days=back)),
+                entered_by=patient.user)
+        for back in range(2, days + 2))
+
+
+def _checkin_statements(cast: Cast, client: Client) -> list[str]:
+    secret = token_for(cast.patient.user)
+    assert call(client, "get", "/api/me", secret).status_code == 200  # the token's batch
+    body = factories.quiet_checkin(factories.today_of(cast.patient))
+    with CaptureQueriesContext(connection) as made:
+        answer = call(client, "post", f"/api/patients/{cast.patient.pk}/checkins", secret, body)
+    assert answer.status_code == 201, answer.content
+    return statements(made)
+
+
+@override_settings(TOKEN_RATE_LIMIT=120)
+@pytest.mark.parametrize("days", [3, 90])
+def test_a_checkin_is_twelve_statements_whatever_the_history(
+        cast: Cast, client: Client, days: int) -> None:
+    _history(cast.patient, days)
+    made = _checkin_statements(cast, client)
+    # token; patient; version (checked before the transaction); chain head (its lock);
+    # patient (locked); version; history (one query); check-in; decision; chain head;
+    # audit row; head moved on. No UPDATE of the token.
+    assert len(made) == 12, "\n".join(made)
+    assert sum("clinic_checkin" in sql and sql.startswith("SELECT") for sql in made) == 1
+    assert not [sql for sql in made if "clinic_apitoken" in sql and sql.startswith("UPDATE")]
+
+
+def test_the_history_query_is_a_range_of_the_patient_date_index(cast: Cast) -> None:
+    from taper.web.clinic.engine import stored_plan
+    from taper.web.clinic.services.checkins import _recent_rows
+
+    _history(cast.patient, 40)
+    plan = stored_plan(cast.plan.plan_json)
+    with CaptureQueriesContext(connection) as read:
+        rows = _recent_rows(cast.patient, plan, factories.today_of(cast.patient) - timedelta(days=28))
+    assert len(read) == 1 and 28 <= len(rows) <= 30
+    sql = read.captured_queries[0]["sql"]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            plan_text = " ".join(str(row[-1]) for row in cursor.fetchall())
+            assert "SCAN clinic_checkin" not in plan_text.replace("SCAN clinic_checkin USING", "")
+            assert "USING INDEX clinic_chec" in plan_text or "USING COVERING INDEX" in plan_text
+        else:  # PostgreSQL: with sequential scans priced out, the index must serve it
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}")
+            plan_text = " ".join(row[0] for row in cursor.fetchall())
+            assert "Index" in plan_text and "Seq Scan on clinic_checkin" not in plan_text
+
+
+def _today_statements(cast: Cast) -> list[str]:
+    web = Client()
+    web.force_login(cast.patient.user)
+    Patient.objects.filter(pk=cast.patient.pk).update(seen_version=cast.plan)  # as every day
+    assert web.get("/today/").status_code == 200
+    with CaptureQueriesContext(connection) as read:
+        assert web.get("/today/").status_code == 200
+    return statements(read)
+
+
+@pytest.mark.parametrize("days", [3, 90])
+def test_today_is_fourteen_statements_whatever_the_history(cast: Cast, days: int) -> None:
+    _history(cast.patient, days)
+    made = _today_statements(cast)
+    # session; user; two second-factor devices; patient; version; today's marks; the
+    # check-in dates (the chart, and whether today has one); today's decision; follow-ups;
+    # the clinician (the clinic to call); chain head; audit row; head moved on.
+    assert len(made) == 14, "\n".join(made)
+    assert not [sql for sql in made if "clinic_patient" in sql and "WHERE" in sql
+                and '"user_id" =' in sql and sql.startswith('SELECT "clinic_patient"."id" AS')]
+
+
+def test_the_desk_is_ten_statements(cast: Cast) -> None:
+    desk = Client()
+    desk.force_login(cast.clinician)
+    assert desk.get("/desk/").status_code == 200
+    with CaptureQueriesContext(connection) as read:
+        assert desk.get("/desk/").status_code == 200
+    # session; user; second-factor device; the patients; their decisions; their versions;
+    # the dose changes ahead; chain head; audit row; head moved on.
+    assert len(statements(read)) == 10, "\n".join(statements(read))
+
+
+def test_marking_a_dose_is_thirteen_statements(cast: Cast, every_dose_due: None) -> None:
+    web = Client()
+    web.force_login(cast.patient.user)
+    version = cast.plan
+    first = stored_plan_times(version)
+    with CaptureQueriesContext(connection) as made:
+        answer = web.post("/today/taken/", {"time": first, "mark": "taken"})
+    assert answer.status_code == 302
+    # session; user; two second-factor devices; patient; chain head (lock); version; the
+    # mark (locked); the mark written; chain head; audit row; head moved on; the session
+    # (the idle clock and the "marked as taken" message).
+    assert len(statements(made)) == 13, "\n".join(statements(made))
+    assert DoseTaken.objects.filter(patient=cast.patient).count() == 1
+
+
+def stored_plan_times(version: PlanVersion) -> str:
+    from taper.web.clinic.engine import stored_plan
+
+    plan = stored_plan(version.plan_json)
+    return f"{plan.steps[0].doses[0].time:%H:%M}"
