@@ -40,7 +40,7 @@ def run() -> list[tuple[str, str]]:
             env = {**os.environ, "TAPER_DATA_DIR": data, "PYTHONPATH": str(ROOT / "src"),
                    "DJANGO_SETTINGS_MODULE": "taper.web.settings",
                    "TAPER_SECRET_KEY": "bench-only-" + "x7Qp" * 14, "TAPER_SSL_REDIRECT": "0",
-                   "TAPER_ALLOWED_HOSTS": "testserver"}
+                   "TAPER_ALLOWED_HOSTS": "testserver", "TAPER_SITE_URL": "https://taper.example.org"}
             for name in ("DATABASE_URL", "DATABASE_URL_FILE", "TAPER_DEBUG", "TAPER_DEMO"):
                 env.pop(name, None)
             done = subprocess.run([*prefix, sys.executable, __file__, "--child", label],
