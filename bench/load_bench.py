@@ -342,7 +342,7 @@ def _settle(connection: Any) -> None:
     """The seed checkpointed and on disk, so the server under test does not pay for it."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("CHECKPOINT")
+            _checkpoint_as_superuser(connection)  # the app's role may not (pg_checkpoint)
             return
         cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     # The checkpoint fsyncs only the pages it copied; those written before (by automatic
@@ -352,6 +352,20 @@ def _settle(connection: Any) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _checkpoint_as_superuser(connection: Any) -> None:
+    """CHECKPOINT as `postgres` on the throwaway server (trust on its socket); if that
+    role cannot connect, say so and go on without it."""
+    import psycopg
+
+    params = connection.get_connection_params()
+    params = {k: v for k, v in params.items() if k in ("host", "port", "dbname")}
+    try:
+        with psycopg.connect(**params, user="postgres", autocommit=True) as admin:
+            admin.execute("CHECKPOINT")
+    except psycopg.Error as exc:
+        _report("CHECKPOINT skipped", str(exc).splitlines()[0])
 
 
 def _tokens(user_ids: list[int]) -> list[str]:
@@ -576,8 +590,7 @@ def _verdicts(label: str, size: int, results: dict[str, dict[str, Any]], rss: li
                 "2 gunicorn workers' CPU (/proc/<pid>/stat) per request"),
         verdict(f"check-in p95 at {THREADS} clients ({at})", _p(checkin, 0.95), "ms", "<=", 100,
                 f"median {statistics.median(checkin['ms'] or [0]):.1f} ms, n={len(checkin['ms'])}"),
-        verdict(f"check-in p99 / p95 ({at})", _p(checkin, 0.99) / _p(checkin, 0.95), "x", "<=", 2,
-                f"p99 {_p(checkin, 0.99):.1f} ms, p95 {_p(checkin, 0.95):.1f} ms"),
+        _tail(f"check-in p99 / p95 ({at})", checkin),
         verdict(f"dashboard p95, {PER_CLINICIAN} patients on the list ({at})", _p(dashboard, 0.95),
                 "ms", "<=", 50, f"median {statistics.median(dashboard['ms'] or [0]):.1f} ms"),
         verdict(f"Today page p95 ({at})", _p(today, 0.95), "ms", "<=", 30,
@@ -588,6 +601,18 @@ def _verdicts(label: str, size: int, results: dict[str, dict[str, Any]], rss: li
     ]
     for result in lines:
         print(result.line(), flush=True)
+
+
+def _tail(name: str, result: dict[str, Any]) -> Result:
+    """p99 against p95; below 100 answers the p99 is the slowest one or two, not a tail,
+    so the goal is not counted as met."""
+    n = len(result["ms"])
+    found = verdict(name, _p(result, 0.99) / _p(result, 0.95), "x", "<=", 2,
+                    f"p99 {_p(result, 0.99):.1f} ms, p95 {_p(result, 0.95):.1f} ms, n={n}")
+    if n >= 100:
+        return found
+    return Result(found.name, found.value, found.unit, found.goal, False,
+                  found.reference + ": too few answers to measure a p99")
 
 
 def load(port: int, kind: str) -> None:
