@@ -238,3 +238,21 @@ def stored_plan_times(version: PlanVersion) -> str:
 
     plan = stored_plan(version.plan_json)
     return f"{plan.steps[0].doses[0].time:%H:%M}"
+
+
+@pytest.mark.parametrize("days", [3, 90])
+def test_the_checkin_form_is_eighteen_statements_whatever_the_history(cast: Cast, days: int) -> None:
+    _history(cast.patient, days)
+    web = Client()
+    web.force_login(cast.patient.user)
+    assert web.get("/today/").status_code == 200
+    with CaptureQueriesContext(connection) as made:
+        answer = web.post("/checkin/", {"red_flags": "none", "new_or_worse": "no"})
+    assert answer.status_code == 302
+    # The page: session; user; two second-factor devices; patient; version; the last
+    # check-in (what carries over); today's dose marks. The service, as through the API:
+    # version (before the transaction); chain head; patient (locked); version; history;
+    # check-in; decision; chain head; audit row; head moved on.
+    made_statements = statements(made)
+    assert len(made_statements) == 18, "\n".join(made_statements)
+    assert sum(sql.startswith('SELECT "clinic_checkin"."id" AS "pk"') for sql in made_statements) == 1
