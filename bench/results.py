@@ -42,10 +42,15 @@ def parse(line: str) -> Result | None:
     return Result(**json.loads(line.removeprefix(MARK)))
 
 
+LOAD_AT_START = os.getloadavg()  # when run.py imports this, before any section runs
+
+
 def machine() -> dict[str, Any]:
     load = os.getloadavg()
     return {"platform": platform.platform(), "python": sys.version.split()[0],
-            "cpus": os.cpu_count(), "load_average_at_end": [round(x, 2) for x in load],
+            "cpus": os.cpu_count(),
+            "load_average_at_start": [round(x, 2) for x in LOAD_AT_START],
+            "load_average_at_end": [round(x, 2) for x in load],
             "note": "a machine shared with other work: read the ratios (measured side by side)"
                     " before the absolute times"}
 
