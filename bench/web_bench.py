@@ -169,7 +169,8 @@ def _percentiles(times: list[float]) -> str:
 
 def _form(day: date, symptoms: dict[str, int]) -> dict[str, str]:
     data = {f"symptom_{k}": str(v) for k, v in symptoms.items()}
-    data.update(spasticity="3", sleep_quality="7", temperature_unit="C")
+    # doses_all: the form asks it only once a dose is due (the hour decides), else ignores it.
+    data.update(spasticity="3", sleep_quality="7", temperature_unit="C", doses_all="yes")
     return data
 
 
