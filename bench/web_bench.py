@@ -169,8 +169,10 @@ def _percentiles(times: list[float]) -> str:
 
 def _form(day: date, symptoms: dict[str, int]) -> dict[str, str]:
     data = {f"symptom_{k}": str(v) for k, v in symptoms.items()}
+    # The page's second screen with the details shown (no red flag, the ratings given);
     # doses_all: the form asks it only once a dose is due (the hour decides), else ignores it.
-    data.update(spasticity="3", sleep_quality="7", temperature_unit="C", doses_all="yes")
+    data.update(red_flags="none", new_or_worse="yes", details_shown="True", spasticity="3",
+                sleep_quality="7", temperature_unit="C", doses_all="yes")
     return data
 
 
