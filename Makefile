@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test check bench mutate clean install system-deps
+.PHONY: run test check bench bench-quick mutate clean install system-deps
 
 run: $(STAMP)
 	$(BIN)/taper serve --demo
@@ -20,8 +20,13 @@ check: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	TAPER_DEBUG=1 TAPER_DATA_DIR=$$(mktemp -d) $(BIN)/mypy src/taper
 
+# The full benchmark (about 20 minutes; bench/results.json) and a reduced one for development
+# (at most about 3 minutes; bench/results-quick.json, not committed). docs/performance.md.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+bench-quick: $(STAMP)
+	$(BIN)/python bench/run.py --quick
 
 # Mutation testing of the clinical core (docs/adr/0019-mutation-testing.md): only the modules
 # whose code, tests or data changed since docs/quality/mutation.json was written.

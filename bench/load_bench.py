@@ -31,26 +31,33 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from results import Result, parse, verdict  # noqa: E402  (bench/ is not a package)
+
 ZONE = "America/New_York"
 PER_CLINICIAN = 200
-DAYS = 180  # days of check-ins before today's
-SIZES = (1000, 10000)
+QUICK = os.environ.get("TAPER_BENCH_QUICK") == "1"  # `make bench-quick`: SQLite, 1,000 × 30 days
+DAYS = 30 if QUICK else 180  # days of check-ins before today's
+SIZES = (1000,) if QUICK else (1000, 10000)
 SEED_BUDGET = 300.0  # seconds of bulk seeding per database; fewer days beyond it (printed)
-SECONDS = 10.0  # per measurement
+SECONDS = 3.0 if QUICK else 10.0  # per measurement
 THREADS = 4
+WARM_UP = 6  # requests of each kind before measuring (not counted)
 MARK = "load_bench\t"
 
 
-def run() -> list[tuple[str, str]]:
-    """Both databases, each in a child process; returns the children's figures."""
-    rows: list[tuple[str, str]] = []
-    for label, prefix in (("SQLite", []), ("PostgreSQL", [str(ROOT / "scripts" / "with-postgres")])):
+def run() -> list[tuple[str, str] | Result]:
+    """Both databases, each in a child process; returns the children's figures and verdicts."""
+    rows: list[tuple[str, str] | Result] = []
+    databases = [("SQLite", []), ("PostgreSQL", [str(ROOT / "scripts" / "with-postgres")])]
+    for label, prefix in databases[:1] if QUICK else databases:
         with tempfile.TemporaryDirectory(prefix="taper-load-") as data:
             env = {**os.environ, "TAPER_DATA_DIR": data, "PYTHONPATH": str(ROOT / "src"),
                    "DJANGO_SETTINGS_MODULE": "taper.web.settings",
                    "TAPER_PG_PORT": os.environ.get("TAPER_PG_PORT", "55437"),
                    "TAPER_SECRET_KEY": "bench-only-" + "L0ad" * 14, "TAPER_SSL_REDIRECT": "0",
-                   "TAPER_ALLOWED_HOSTS": "127.0.0.1", "TAPER_TOKEN_RATE_LIMIT": "100000000"}
+                   "TAPER_ALLOWED_HOSTS": "127.0.0.1", "TAPER_TOKEN_RATE_LIMIT": "100000000",
+                   "TAPER_SITE_URL": "https://taper.example.org"}
             for name in ("DATABASE_URL", "DATABASE_URL_FILE", "TAPER_DEBUG", "TAPER_DEMO"):
                 env.pop(name, None)
             done = subprocess.run([*prefix, sys.executable, __file__, "--child", label],
@@ -58,6 +65,7 @@ def run() -> list[tuple[str, str]]:
         found = [line.removeprefix(MARK).split("\t", 1) for line in done.stdout.splitlines()
                  if line.startswith(MARK)]
         rows += [(f"{label}: {name}", figure) for name, figure in found]
+        rows += [r for r in map(parse, done.stdout.splitlines()) if r is not None]
         if done.returncode != 0:
             last = (done.stderr.strip().splitlines() or ["no output"])[-1]
             rows.append((f"{label}: failed (exit {done.returncode})", last))
@@ -334,7 +342,7 @@ def _settle(connection: Any) -> None:
     """The seed checkpointed and on disk, so the server under test does not pay for it."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("CHECKPOINT")
+            _checkpoint_as_superuser(connection)  # the app's role may not (pg_checkpoint)
             return
         cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     # The checkpoint fsyncs only the pages it copied; those written before (by automatic
@@ -344,6 +352,20 @@ def _settle(connection: Any) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _checkpoint_as_superuser(connection: Any) -> None:
+    """CHECKPOINT as `postgres` on the throwaway server (trust on its socket); if that
+    role cannot connect, say so and go on without it."""
+    import psycopg
+
+    params = connection.get_connection_params()
+    params = {k: v for k, v in params.items() if k in ("host", "port", "dbname")}
+    try:
+        with psycopg.connect(**params, user="postgres", autocommit=True) as admin:
+            admin.execute("CHECKPOINT")
+    except psycopg.Error as exc:
+        _report("CHECKPOINT skipped", str(exc).splitlines()[0])
 
 
 def _tokens(user_ids: list[int]) -> list[str]:
@@ -381,9 +403,12 @@ def _serve() -> tuple[subprocess.Popen[bytes], int]:
 
 def _request(port: int, method: str, path: str, token: str | None = None,
              body: bytes | None = None) -> tuple[int, bytes]:
+    """One request on a new connection; `token` an API token, or "session=…" a cookie."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"Content-Type": "application/json"} if body is not None else {}
-    if token:
+    if token and token.startswith("session="):
+        headers["Cookie"] = "sessionid=" + token.removeprefix("session=")
+    elif token:
         headers["Authorization"] = f"Bearer {token}"
     try:
         conn.request(method, path, body=body, headers=headers)
@@ -393,11 +418,65 @@ def _request(port: int, method: str, path: str, token: str | None = None,
         conn.close()
 
 
-def _load(port: int, kind: str, work: list[list[str]]) -> dict[str, Any]:
-    """Run the load generator in its own process; its JSON summary."""
+def _workers(master: int) -> list[int]:
+    """The gunicorn master's worker processes (their parent is the master)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == master:
+                found.append(int(entry))
+    return found
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU the processes have used, from their own counters (/proc/<pid>/stat:
+    utime and stime, fields 14 and 15, in clock ticks)."""
+    ticks = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _load(port: int, kind: str, work: list[list[str]], workers: list[int] | None = None
+          ) -> dict[str, Any]:
+    """Run the load generator in its own process; its JSON summary, with the workers' CPU
+    per request (milliseconds) when their pids are given."""
+    before = _cpu_seconds(workers) if workers else 0.0
     done = subprocess.run([sys.executable, __file__, "--load", str(port), kind],
                           input=json.dumps(work), capture_output=True, text=True, check=True)
-    return dict(json.loads(done.stdout))
+    result = dict(json.loads(done.stdout))
+    if workers:
+        result["cpu_ms"] = (_cpu_seconds(workers) - before) * 1000 / max(1, result["pulled"])
+    return result
+
+
+def _p(result: dict[str, Any], q: float) -> float:
+    times = sorted(result["ms"]) or [float("inf")]
+    return float(times[min(len(times) - 1, int(q * len(times)))])
+
+
+def _session(user_id: int) -> str:
+    """A logged-in session for the user (as the login page would leave), as "session=…"."""
+    from django.conf import settings
+    from django.test import Client
+
+    from taper.web.clinic.models import User
+
+    browser = Client()
+    browser.force_login(User.objects.get(pk=user_id))
+    return "session=" + browser.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 def _figure(result: dict[str, Any]) -> str:
@@ -438,6 +517,8 @@ def child(label: str) -> None:
                 f"flush and read-back check {time.perf_counter() - began:.0f} s)")
         if dashboard_token is None:  # the first clinician of 200: the same at both sizes
             dashboard_token = _tokens([clinic.doctors[1].pk])[0]
+            me_token = _tokens([clinic.patients[-1][1]])[0]  # a patient: GET /api/me
+            today_session = _session(clinic.patients[-1][1])  # the same patient's Today
         # Today's first check-in of each; those with the longest history first, so both
         # sizes measure check-ins against 180 days of history while they last.
         # At the first size only half of them, so the second size still has some.
@@ -447,15 +528,32 @@ def child(label: str) -> None:
         connection.close()  # the server's workers open their own
         server, port = _serve()
         try:
+            workers = _workers(server.pid)
             body = json.dumps(clinic.checkin(clinic.today))
+            # Each worker's first requests import the engine, read the knowledge files and fill
+            # Django's caches: a few of each kind first, so the figures are the steady state.
+            warm, warm_secrets = pool[:WARM_UP], secrets[:WARM_UP]
+            pool, secrets = pool[WARM_UP:], secrets[WARM_UP:]
+            for (pid, _), secret in zip(warm, warm_secrets, strict=True):
+                _request(port, "POST", f"/api/patients/{pid}/checkins", secret, body.encode())
+            for _ in range(WARM_UP):
+                for path, credential in (("/api/me", me_token), ("/api/dashboard", dashboard_token),
+                                         ("/today/", today_session)):
+                    _request(port, "GET", path, credential)
             results = {
-                "trivial GET /healthz": _load(port, "healthz", [[""]]),
+                "trivial GET /healthz": _load(port, "healthz", [[""]], workers),
+                "authenticated read GET /api/me": _load(port, "me", [["/api/me", me_token]],
+                                                        workers),
                 "check-in POST /api/patients/{id}/checkins": _load(
                     port, "checkin", [[f"/api/patients/{pid}/checkins", s, body]
-                                      for (pid, _), s in zip(pool, secrets, strict=True)]),
+                                      for (pid, _), s in zip(pool, secrets, strict=True)],
+                    workers),
                 f"dashboard GET /api/dashboard ({PER_CLINICIAN} patients)": _load(
-                    port, "dashboard", [["/api/dashboard", dashboard_token]]),
+                    port, "dashboard", [["/api/dashboard", dashboard_token]], workers),
+                "Today GET /today/ (a patient's session)": _load(
+                    port, "today", [["/today/", today_session]], workers),
             }
+            rss = [_rss_mb(pid) for pid in workers]
         finally:
             server.terminate()
             server.wait(10)
@@ -464,15 +562,57 @@ def child(label: str) -> None:
         _report(f"{size:,} patients: check-ins sent", f"{sent}, of them {min(sent, long_history)} "
                 f"by patients with {DAYS} days of history, the rest {days}")
         for name, result in results.items():
-            _report(f"{size:,} patients: {name}", _figure(result))
+            _report(f"{size:,} patients: {name}", _figure(result)
+                    + f", server CPU {result.get('cpu_ms', 0):.2f} ms a request")
+        if size == SIZES[-1]:
+            _verdicts(label, size, results, rss)
         trivial = results["trivial GET /healthz"]["rate"]
         checkin = results["check-in POST /api/patients/{id}/checkins"]["rate"]
         _report(f"{size:,} patients: check-in throughput / trivial throughput",
                 f"{checkin / trivial:.0%}" if trivial else "n/a")
-        if size == SIZES[0]:  # the rest of the clinic gets the days that fit the budget
+        if size == SIZES[0] and len(SIZES) > 1:  # the rest get the days that fit the budget
             per_row = took / max(1, clinic.checkins)
             days = max(7, min(DAYS, int((SEED_BUDGET - took) / per_row / (SIZES[1] - size))))
         used = size
+
+
+def _verdicts(label: str, size: int, results: dict[str, dict[str, Any]], rss: list[float]) -> None:
+    """Issue 17's goals, each against what it is compared with in this run."""
+    checkin = results["check-in POST /api/patients/{id}/checkins"]
+    me = results["authenticated read GET /api/me"]
+    dashboard = results[f"dashboard GET /api/dashboard ({PER_CLINICIAN} patients)"]
+    today = results["Today GET /today/ (a patient's session)"]
+    at = f"{label}, {size:,} patients"
+    lines = [
+        verdict(f"server CPU per check-in / per GET /api/me ({at})",
+                checkin["cpu_ms"] / max(me["cpu_ms"], 1e-9), "x", "<=", 3,
+                f"GET /api/me: {me['cpu_ms']:.2f} ms, check-in {checkin['cpu_ms']:.2f} ms of the "
+                "2 gunicorn workers' CPU (/proc/<pid>/stat) per request"),
+        verdict(f"check-in p95 at {THREADS} clients ({at})", _p(checkin, 0.95), "ms", "<=", 100,
+                f"median {statistics.median(checkin['ms'] or [0]):.1f} ms, n={len(checkin['ms'])}"),
+        _tail(f"check-in p99 / p95 ({at})", checkin),
+        verdict(f"dashboard p95, {PER_CLINICIAN} patients on the list ({at})", _p(dashboard, 0.95),
+                "ms", "<=", 50, f"median {statistics.median(dashboard['ms'] or [0]):.1f} ms"),
+        verdict(f"Today page p95 ({at})", _p(today, 0.95), "ms", "<=", 30,
+                f"median {statistics.median(today['ms'] or [0]):.1f} ms"),
+        verdict(f"resident memory per web worker after the load test ({at})", max(rss or [0]),
+                "MB", "<=", 150, "VmRSS of each of the 2 workers: "
+                + ", ".join(f"{r:.0f} MB" for r in rss)),
+    ]
+    for result in lines:
+        print(result.line(), flush=True)
+
+
+def _tail(name: str, result: dict[str, Any]) -> Result:
+    """p99 against p95; below 100 answers the p99 is the slowest one or two, not a tail,
+    so the goal is not counted as met."""
+    n = len(result["ms"])
+    found = verdict(name, _p(result, 0.99) / _p(result, 0.95), "x", "<=", 2,
+                    f"p99 {_p(result, 0.99):.1f} ms, p95 {_p(result, 0.95):.1f} ms, n={n}")
+    if n >= 100:
+        return found
+    return Result(found.name, found.value, found.unit, found.goal, False,
+                  found.reference + ": too few answers to measure a p99")
 
 
 def load(port: int, kind: str) -> None:
@@ -523,5 +663,5 @@ if __name__ == "__main__":
     elif sys.argv[1:2] == ["--load"]:
         load(int(sys.argv[2]), sys.argv[3])
     else:
-        for row_name, row_figure in run():
-            print(f"  {row_name}: {row_figure}")
+        for row in run():
+            print(f"  {row}" if isinstance(row, Result) else f"  {row[0]}: {row[1]}")

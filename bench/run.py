@@ -1,12 +1,19 @@
 """`make bench`: planning speed, composer vs exhaustive search, CLI start-up, and the others.
 
-Prints measured figures; it asserts nothing (goals are in the closing notes, not in tests).
+Prints measured figures, then the verdicts: each goal of issue 17 as a value, its goal,
+met or not, and what it was compared against in the same run (bench/results.py), written
+to bench/results.json. `make bench-quick` (`--quick`, at most about 3 minutes): fewer
+repetitions, the load test on SQLite only at 1,000 patients × 30 days, no web or PK part;
+it writes bench/results-quick.json (not committed). Nothing here is a test: a goal missed
+is a verdict to read, not a failure.
 """
 
 from __future__ import annotations
 
 import importlib
 import json
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -19,9 +26,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+sys.path.insert(0, str(ROOT / "bench"))
+QUICK = "--quick" in sys.argv[1:]
+if QUICK:
+    os.environ["TAPER_BENCH_QUICK"] = "1"  # the sections' child processes read it
+
+from results import Result, table, verdict, write  # noqa: E402
+
 from taper.contract.request import parse_plan_request  # noqa: E402
 from taper.core import composer  # noqa: E402
 from taper.core.planner import make_plan  # noqa: E402
+
+Row = tuple[str, str] | Result
 
 LONG_CASE = {
     "drug": "baclofen", "start_date": "2026-12-01", "timezone": "Europe/Paris",
@@ -56,26 +72,33 @@ def clear_caches() -> None:
     amount_sets._amount_sets.cache_clear()
 
 
-def planning() -> list[tuple[str, str]]:
+PLAN_GOALS = {"diarist": 2.0, "long case": 20.0}  # ms, in-process median (issue 17)
+
+
+def planning() -> list[Row]:
     diarist = json.loads((ROOT / "examples" / "diarist.json").read_text(), parse_float=Decimal)
     requests = {"diarist": parse_plan_request(diarist), "long case": parse_plan_request(LONG_CASE)}
-    rows = []
+    rows: list[Row] = []
+    repeat = 10 if QUICK else 30
     for name, request in requests.items():
-        ms = median_ms(lambda r=request: make_plan(r), 30, clear_caches)
+        ms = median_ms(lambda r=request: make_plan(r), repeat, clear_caches)
         # CPU time too: on a shared machine the wall clock also counts other processes' turns.
-        cpu = median_ms(lambda r=request: make_plan(r), 30, clear_caches, time.process_time)
+        cpu = median_ms(lambda r=request: make_plan(r), repeat, clear_caches, time.process_time)
         steps = len(make_plan(request).steps)
         rows.append((f"plan {name} ({steps} steps), median, cold caches",
                      f"{ms:.2f} ms wall, {cpu:.2f} ms CPU"))
+        # The verdict on CPU time: on a shared machine the wall clock counts others' turns.
+        rows.append(verdict(f"{name} plan, in-process median CPU (cold caches)", cpu, "ms", "<=",
+                            PLAN_GOALS[name], f"{steps} steps; {ms:.2f} ms wall"))
     return rows
 
 
-def composing() -> list[tuple[str, str]]:
+def composing() -> list[Row]:
     request = parse_plan_request(LONG_CASE)
     plan = make_plan(request)
     amounts = sorted({d.mg for s in plan.steps for d in s.doses} | {Fraction(30)})
     products = request.products
-    rows = []
+    rows: list[Row] = []
     for how in composer.COSTS:  # both costs must stay optimal and fast (issue 13)
         elapsed_by: dict[str, float] = {}
         for label, fn in (("composer", composer._compose.__wrapped__),
@@ -91,40 +114,69 @@ def composing() -> list[tuple[str, str]]:
             else:
                 worse = sum(1 for a, b in zip(fast, results, strict=True) if a != b)
                 rows.append((f"composer answers differing from exhaustive ({how})", str(worse)))
+                rows.append(verdict(f"composer answers differing from exhaustive search ({how})",
+                                    worse, "answers", "==", 0,
+                                    f"{len(amounts)} doses of the long case, 4 products"))
         ratio = elapsed_by["exhaustive"] / elapsed_by["composer"]
         rows.append((f"composer speed-up over exhaustive ({how})", f"{ratio:.0f}×"))
+        rows.append(verdict(f"composer speed-up over exhaustive search ({how})", ratio, "x", ">=",
+                            100, f"exhaustive {elapsed_by['exhaustive'] * 1000:.1f} ms, composer "
+                            f"{elapsed_by['composer'] * 1000:.2f} ms for the same doses"))
     return rows
 
 
-def process(cmd: list[str], repeat: int = 10) -> float:
-    times = []
+def process(cmd: list[str], repeat: int = 10) -> tuple[float, float]:
+    """Median wall time and median CPU time (user + system, from the kernel's account of the
+    finished child) of a whole process, in ms."""
+    walls, cpus = [], []
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}  # this checkout's code
+    subprocess.run(cmd, check=True, capture_output=True, env=env)  # bytecode written, cache warm
     for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+        subprocess.run(cmd, check=True, capture_output=True, env=env)
+        walls.append((time.perf_counter() - start) * 1000)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append((after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000)
+    return statistics.median(walls), statistics.median(cpus)
 
 
-def cli() -> list[tuple[str, str]]:
+def cli() -> list[Row]:
     taper = str(Path(sys.executable).parent / "taper")
+    repeat = 5 if QUICK else 15
+    plan = process([taper, "plan", str(ROOT / "examples/diarist.json"), "--format", "json"], repeat)
+    bare = process([sys.executable, "-c", "pass"], repeat)
     return [
-        ("`taper plan examples/diarist.json --format json`, median wall",
-         f"{process([taper, 'plan', str(ROOT / 'examples/diarist.json'), '--format', 'json']):.0f} ms"),
-        ("`python3 -c pass`, median wall", f"{process([sys.executable, '-c', 'pass']):.0f} ms"),
+        ("`taper plan examples/diarist.json --format json`, median",
+         f"{plan[0]:.0f} ms wall, {plan[1]:.0f} ms CPU"),
+        ("`python3 -c pass`, median", f"{bare[0]:.0f} ms wall, {bare[1]:.0f} ms CPU"),
+        verdict("`taper plan --format json` whole process / `python3 -c pass` (wall)",
+                plan[0] / bare[0], "x", "<=", 6,
+                f"{plan[0]:.0f} ms against {bare[0]:.0f} ms wall; CPU {plan[1]:.0f} ms against "
+                f"{bare[1]:.0f} ms ({plan[1] / max(bare[1], 1e-9):.1f}x)"),
     ]
 
 
 def main() -> None:
     sections = [("planning", planning), ("composer", composing), ("cli", cli)]
-    for module in ("pk_bench", "web_bench", "load_bench"):  # benchmarks other parts add here
+    extra = ("load_bench",) if QUICK else ("pk_bench", "web_bench", "load_bench")
+    for module in extra:  # benchmarks other parts add here
         if (Path(__file__).parent / f"{module}.py").exists():
             sys.path.insert(0, str(Path(__file__).parent))
             sections.append((module, importlib.import_module(module).run))
+    results: list[Result] = []
     for title, fn in sections:
         print(f"## {title}")
-        for name, figure in fn():
-            print(f"  {name}: {figure}")
+        for row in fn():
+            if isinstance(row, Result):
+                results.append(row)
+            else:
+                print(f"  {row[0]}: {row[1]}")
         sys.stdout.flush()
+    out = ROOT / "bench" / ("results-quick.json" if QUICK else "results.json")
+    write(out, results, QUICK)
+    print(f"## verdicts ({out.relative_to(ROOT)})")
+    print(table(results))
 
 
 if __name__ == "__main__":

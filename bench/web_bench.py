@@ -40,7 +40,7 @@ def run() -> list[tuple[str, str]]:
             env = {**os.environ, "TAPER_DATA_DIR": data, "PYTHONPATH": str(ROOT / "src"),
                    "DJANGO_SETTINGS_MODULE": "taper.web.settings",
                    "TAPER_SECRET_KEY": "bench-only-" + "x7Qp" * 14, "TAPER_SSL_REDIRECT": "0",
-                   "TAPER_ALLOWED_HOSTS": "testserver"}
+                   "TAPER_ALLOWED_HOSTS": "testserver", "TAPER_SITE_URL": "https://taper.example.org"}
             for name in ("DATABASE_URL", "DATABASE_URL_FILE", "TAPER_DEBUG", "TAPER_DEMO"):
                 env.pop(name, None)
             done = subprocess.run([*prefix, sys.executable, __file__, "--child", label],
@@ -169,7 +169,10 @@ def _percentiles(times: list[float]) -> str:
 
 def _form(day: date, symptoms: dict[str, int]) -> dict[str, str]:
     data = {f"symptom_{k}": str(v) for k, v in symptoms.items()}
-    data.update(spasticity="3", sleep_quality="7", temperature_unit="C")
+    # The page's second screen with the details shown (no red flag, the ratings given);
+    # doses_all: the form asks it only once a dose is due (the hour decides), else ignores it.
+    data.update(red_flags="none", new_or_worse="yes", details_shown="True", spasticity="3",
+                sleep_quality="7", temperature_unit="C", doses_all="yes")
     return data
 
 

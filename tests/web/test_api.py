@@ -194,5 +194,5 @@ def test_the_openapi_document_names_every_route_and_both_ways_to_authenticate(cl
         "/api/plans/{version_id}/stop", "/api/plans/{version_id}/change",
         "/api/plans/{version_id}/hold", "/api/plans/{version_id}/followups",
         "/api/plans/{version_id}/export/{fmt}", "/api/plans/{version_id}/monitoring",
-        "/api/symptoms"}
+        "/api/symptoms", "/api/me"}
     assert set(schema["components"]["securitySchemes"]) == {"PersonalToken", "BrowserSession"}

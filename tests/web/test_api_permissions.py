@@ -38,6 +38,8 @@ API_MATRIX: dict[str, tuple[str, str, str, tuple[int, ...], tuple[str | None, ..
     "patient_checkins#post": ("post", "/api/patients/{patient}/checkins", "checkin",
                               (201, 404, 201, 404, 403, 401), (C, D, C, D, D, D)),
     "dashboard": ("get", "/api/dashboard", "", (200, 200, 403, 403, 403, 401), (V, V, D, D, D, D)),
+    "me": ("get", "/api/me", "", (200, 200, 200, 200, 200, 401),  # the caller's own identity
+           (None, None, None, None, None, D)),
     "decision_acknowledge": ("post", "/api/decisions/{decision}/acknowledge", "",
                              (200, 404, 403, 403, 403, 401), (C, D, D, D, D, D)),
     "patient_record": ("get", "/api/patients/{patient}/record", "",

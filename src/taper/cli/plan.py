@@ -13,8 +13,6 @@ from taper.core.amounts import decimal_str, rounded_str
 from taper.core.plan import Plan
 from taper.core.products import Liquid
 from taper.exports.options import MAX_MONITORING_DAYS
-from taper.exports.schedule import monitoring_period
-from taper.exports.words import dose_words
 
 EXPORTS = ("pdf", "ics", "csv", "fhir", "pharmacy", "pharmacy-text")
 
@@ -90,6 +88,9 @@ def export(plan: Plan, args: argparse.Namespace) -> bytes:
 
 
 def table(plan: Plan, monitoring_days: int = 0) -> str:
+    from taper.exports.schedule import monitoring_period  # the table's only: not for --format json
+    from taper.exports.words import dose_words
+
     products = {p.id: p for p in plan.products}
     times = sorted({d.time for d in plan.baseline} | {d.time for s in plan.steps for d in s.doses})
     lines = [f"{plan.drug_id} {plan.direction} from {_total(plan)} mg/day, "

@@ -7,9 +7,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from taper.core.monitoring.checkin import CheckIn
-from taper.core.monitoring.symptoms import Symptom
+if TYPE_CHECKING:  # names only: `taper plan` need not load the monitoring engine (issue 17)
+    from taper.core.monitoring.checkin import CheckIn
+    from taper.core.monitoring.symptoms import Symptom
 
 NOT_REVIEWED = "not reviewed by a prescriber"
 # Policy, not clinical fact (docs/web.md, HZ-104): the longest monitoring period after the

@@ -43,6 +43,7 @@ class TodayView:
     changed: str = ""  # "Your plan changed on Tue 9 Dec: ..." until the patient has seen it
     decision: Decision | None = None  # today's decision on the plan in force, if any
     chart: dict[str, Any] | None = None
+    checked_in: bool = False  # a check-in for today is stored (read with the chart's dates)
 
 
 def today_for(patient: Patient, day: date, moment: datetime) -> TodayView:
@@ -59,7 +60,9 @@ def today_for(patient: Patient, day: date, moment: datetime) -> TodayView:
     view.daily = _daily(plan, step, day)
     view.progress = _progress(plan, day, view.next_change, view.daily)
     view.changed = _changed(patient, version, plan, day)
-    view.chart = today_chart(plan, patient.checkins.values_list("date", flat=True), day)
+    dates = list(patient.checkins.values_list("date", flat=True))  # the chart's dots, once
+    view.chart = today_chart(plan, dates, day)
+    view.checked_in = day in dates
     # A decision's words name the dose of its own day and version; another day's, or one on a
     # version since replaced, would contradict the dose list, so only today's is shown.
     view.decision = (patient.decisions.filter(today=day).select_related("checkin").first())

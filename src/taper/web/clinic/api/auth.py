@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
 from taper.web.clinic.audit import trail
-from taper.web.clinic.services.tokens import find_api_token, spend
+from taper.web.clinic.services.tokens import find_api_token, lease
 
 
 class RateLimited(Exception):
@@ -29,7 +29,7 @@ class PersonalToken(HttpBearer):
         if found is None:
             return None
         at = now()
-        if not spend(found, at):
+        if not lease(found, at):
             size = settings.TOKEN_RATE_WINDOW_SECONDS
             raise RateLimited(size - int(at.timestamp()) % size)
         request.user = found.user  # the services, the access rules and the audit row read it

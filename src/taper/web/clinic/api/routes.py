@@ -68,6 +68,7 @@ api.add_router("", "taper.web.records.api.router")  # the patient's whole record
 api.add_router("", "taper.web.messaging.api.router")  # secure messages (taper.web.messaging)
 api.add_router("", "taper.web.clinic.api.plans.router")  # activate, stop, change, hold, exports
 api.add_router("", "taper.web.clinic.api.catalogue.router")  # the symptom catalogue
+api.add_router("", "taper.web.clinic.api.me.router")  # who the caller is (issue 17)
 
 
 # The engines' own documents as bodies: the engines validate them (docs/api.md, issue 2 and 3).

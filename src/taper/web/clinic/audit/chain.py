@@ -84,7 +84,9 @@ def hold() -> None:
 def append(row: AuditEvent) -> None:
     """Link `row` (unsaved) to the chain and insert it, in one transaction with the head."""
     row.ip = normal_ip(row.ip)
-    with transaction.atomic():
+    # Inside a service's transaction no savepoint is needed (issue 17): a failure here
+    # fails the whole transaction, which is what an unrecorded change must do.
+    with transaction.atomic(savepoint=False):
         head = _head()
         row.seq = head.seq + 1
         row.chain_hash = link(head.hash, _fields(row))

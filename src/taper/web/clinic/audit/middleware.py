@@ -65,7 +65,7 @@ def _record(request: HttpRequest, rule: Rule, kwargs: dict[str, object],
     if named is not None:
         return named  # type: ignore[no-any-return]
     if rule.record == "me":
-        found = Patient.objects.filter(user=user).values_list("pk", flat=True).first() if user else None
+        found = _my_patient_id(user)
         return "patient", found, found
     argument = ID_ARGUMENT.get(rule.record)
     raw = kwargs.get(argument) if argument else None
@@ -80,3 +80,14 @@ def _record(request: HttpRequest, rule: Rule, kwargs: dict[str, object],
         return "decision", raw, Decision.objects.filter(pk=raw).values_list(
             "patient_id", flat=True).first()
     return rule.record, raw, None
+
+
+def _my_patient_id(user: User | None) -> int | None:
+    """The logged-in patient's id: from the user when the view already read their patient
+    (`user.patient`, as the patient's pages do), so the row costs no query (issue 17)."""
+    if user is None:
+        return None
+    cache = user._state.fields_cache
+    if "patient" in cache:  # None when the view found no patient record for the user
+        return None if cache["patient"] is None else int(cache["patient"].pk)
+    return Patient.objects.filter(user=user).values_list("pk", flat=True).first()

@@ -109,6 +109,8 @@ RULES: dict[str, Rule] = {
     "api:patient_checkins": Rule("patient", get=VIEW, post=ATTEMPT),
     "api:dashboard": Rule("dashboard", get=VIEW),
     "api:decision_acknowledge": Rule("decision", post=ATTEMPT),
+    # The caller's own id, e-mail and role: no one's record, so no row (a refusal still is).
+    "api:me": Rule(),
     "api:patient_record": Rule("patient", get=EXPORT),
     "api:patient_record_pdf": Rule("patient", get=EXPORT),
     # Carers (taper.web.carers) and secure messages (taper.web.messaging). The services'

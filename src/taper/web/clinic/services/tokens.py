@@ -3,12 +3,20 @@
 The rate limit is a fixed window per token held on the token's own row: at most
 TAPER_TOKEN_RATE_LIMIT requests per minute. The check and the increment are one conditional
 UPDATE, so concurrent requests, on one app server or several, never overshoot the limit.
+
+So that an authenticated request does not write on every call (issue 17), a worker process
+counts a small batch of requests at once (`lease`, one conditional UPDATE, also setting
+`last_used_at`) and spends it from memory. Every request of the batch was counted before
+it was answered, so the limit still holds across workers and servers; requests another
+worker counted but did not use are lost for the window (a client may be refused up to
+`batch − 1` requests early per other worker), which errs on the side of refusing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -71,13 +79,61 @@ def window_of(at: datetime) -> datetime:
     return datetime.fromtimestamp(int(at.timestamp()) // size * size, tz=UTC)
 
 
-def spend(token: ApiToken, at: datetime | None = None) -> bool:
-    """Count one request against the token's window; False when the window is full."""
+def spend(token: ApiToken, at: datetime | None = None, count: int = 1) -> bool:
+    """Count `count` requests against the token's window at once; False (and nothing
+    counted) when the window has not room for all of them."""
     at = at or now()
     window = window_of(at)
     room = ~Q(window_start=window) | Q(window_start__isnull=True) | Q(
-        window_count__lt=settings.TOKEN_RATE_LIMIT)
+        window_count__lte=settings.TOKEN_RATE_LIMIT - count)
     # One statement: the row is locked while its condition is checked and it is counted.
     return ApiToken.objects.filter(room, pk=token.pk).update(
-        window_count=Case(When(window_start=window, then=F("window_count") + 1), default=Value(1)),
+        window_count=Case(When(window_start=window, then=F("window_count") + count),
+                          default=Value(count)),
         window_start=window, last_used_at=at) == 1
+
+
+MAX_BATCH = 20  # requests a worker counts at once when the limit is large
+
+
+def batch_size() -> int:
+    """A sixteenth of the limit, 1 to MAX_BATCH: a small limit is counted one by one."""
+    return max(1, min(MAX_BATCH, settings.TOKEN_RATE_LIMIT // 16))
+
+
+# This process's counted-but-unspent requests: token hash -> (window, requests left).
+# Keyed by the hash, not the id, so a reused id never inherits another token's batch.
+_held: dict[str, tuple[datetime, int]] = {}
+_held_lock = threading.Lock()
+
+
+def _take_held(key: str, window: datetime) -> bool:
+    with _held_lock:
+        window_held, left = _held.get(key, (window, 0))
+        if window_held != window or left <= 0:
+            return False
+        _held[key] = (window, left - 1)
+        return True
+
+
+def lease(token: ApiToken, at: datetime | None = None) -> bool:
+    """May this request go ahead under the token's limit? From the process's batch when it
+    holds one for this window (no database write), else by counting a new batch (or, near
+    the limit, this one request) in one conditional UPDATE. False: the window is full."""
+    at = at or now()
+    window = window_of(at)
+    if _take_held(token.token_hash, window):
+        return True
+    size = batch_size()
+    if spend(token, at, size):
+        got = size
+    elif size > 1 and spend(token, at):
+        got = 1
+    else:
+        return False
+    with _held_lock:
+        if len(_held) > 10_000:  # old windows' batches are worthless: keep the dict small
+            for key in [k for k, (w, _) in _held.items() if w != window]:
+                del _held[key]
+        _held[token.token_hash] = (window, got - 1)
+    return True

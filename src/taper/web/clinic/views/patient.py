@@ -40,7 +40,8 @@ def today(request: AuthedRequest) -> HttpResponse:
     context = {"patient": patient, "day": day, "t": view, "version": view.version,
                "followups": upcoming_followups(patient, day),
                "monitoring_left": None if view.version is None else monitoring_left(view.version, day),
-               "checked_in_today": patient.checkins.filter(date=day).exists(),
+               "checked_in_today": view.checked_in if view.version is not None
+               else patient.checkins.filter(date=day).exists(),
                "clinic": contact_of(patient)}
     return render(request, "clinic/today.html", context)
 
