@@ -15,6 +15,7 @@ from taper.web.clinic import services
 from taper.web.clinic.models import DoseTaken
 from taper.web.clinic.today import today_for
 from taper.web.clinic.views import patient as patient_views
+from taper.web.clinic.wording import clock_words
 from tests.web import factories
 from tests.web.conftest import Cast
 

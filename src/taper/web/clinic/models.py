@@ -89,6 +89,10 @@ class Patient(models.Model):
     temperature_unit = models.CharField(max_length=1, choices=[("C", "°C"), ("F", "°F")],
                                         default="C")
     dose_alarms = models.BooleanField(default=True)  # a reminder at each dose in the calendar feed
+    # The language of the patient's pages and e-mails: "" follows the browser (Accept-Language).
+    language = models.CharField(max_length=8, blank=True, default="",
+                                choices=[("", "The browser's"), ("en", "English"),
+                                         ("es", "Español")])
     # The plan version whose change the patient has seen on Today ("Your plan changed ...").
     seen_version = models.ForeignKey("PlanVersion", models.PROTECT, null=True, blank=True,
                                      related_name="+")
