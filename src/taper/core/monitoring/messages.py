@@ -19,7 +19,8 @@ from taper.core.plan import Plan
 def day_words(day: date, rules: MonitoringRules | None = None) -> str:
     """A date as a patient reads it, "Fri 12 Dec": never an ISO date in their words (U3).
     With rules, the day and month names of their language ("vie 12 dic")."""
-    weekdays, months = _WEEKDAYS, _MONTHS
+    weekdays: tuple[str, ...] = _WEEKDAYS
+    months: tuple[str, ...] = _MONTHS
     if rules is not None and "weekdays" in rules.messages and "months" in rules.messages:
         weekdays = tuple(rules.messages["weekdays"].split())
         months = tuple(rules.messages["months"].split())
