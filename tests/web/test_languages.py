@@ -202,3 +202,11 @@ def test_the_password_reset_email_is_in_the_browsers_language(cast: Cast, client
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "Elija una contraseña nueva para Taper"
     assert "Si no fue usted" in mail.outbox[0].body
+
+
+@pytest.mark.hazard("HZ-013")
+def test_the_plan_page_reads_spanish_for_a_spanish_patient(cast: Cast, client: Client) -> None:
+    as_patient(client, cast.patient, "es")
+    html = client.get(reverse("plan_detail", args=[cast.plan.pk])).content.decode()
+    assert "Dosis a dosis, paso a paso" in html and "comprimido de 20 mg" in html
+    assert '<th scope="col">14:00</th>' in html and "tablet" not in html

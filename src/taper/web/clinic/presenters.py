@@ -8,12 +8,12 @@ from datetime import date, time
 from fractions import Fraction
 from typing import Any
 
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from taper.core.amounts import decimal_str
 from taper.core.plan import Plan
-from taper.core.products import Liquid, describe
-from taper.exports.words import dose_words, mg_words
+from taper.core.products import describe
+from taper.exports.words import mg_words
 
 
 @dataclass(frozen=True)
@@ -35,9 +35,12 @@ def percent_text(value: Any) -> str:
 
 
 def step_rows(plan: Plan, today: date | None = None) -> list[StepRow]:
+    from taper.web.clinic.wording import dose_words as patient_dose_words  # the page's language
+
     return [StepRow(s.index, s.start_date, s.end_date, s.days, mg_words(s.daily_mg),
                     percent_text(s.change_percent),
-                    [(d.time, mg_words(d.mg), dose_words(d, plan.products)) for d in s.doses],
+                    [(d.time, mg_words(d.mg), patient_dose_words(d, plan.products))
+                     for d in s.doses],
                     today is not None and s.start_date <= today <= s.end_date)
             for s in plan.steps]
 
@@ -48,15 +51,21 @@ def dose_times(plan: Plan) -> list[time]:
 
 
 def supply_rows(plan: Plan) -> list[dict[str, Any]]:
+    from taper.web.clinic.wording import product_words, units_words
+
     rows = []
+    english = _language() == "en"
     for line in plan.supply:
         product = plan.product(line.product_id)
-        unit = "mL" if isinstance(product, Liquid) else f"{product.form}s"
-        amount = f"{decimal_str(line.units)} {unit}"
+        amount = units_words(decimal_str(line.units), product)
         if line.bottles is not None:  # a liquid sold in bottles, counting what is thrown away
-            amount += (f" ({line.bottles} bottle{'s' if line.bottles != 1 else ''}; "
-                       f"{decimal_str(line.discard_ml or Fraction(0))} mL thrown away after opening)")
-        rows.append({"product": product.label or describe(product), "what": describe(product),
+            amount += " (" + ngettext(
+                "%(n)d bottle; %(ml)s mL thrown away after opening",
+                "%(n)d bottles; %(ml)s mL thrown away after opening", line.bottles) % {
+                "n": line.bottles, "ml": decimal_str(line.discard_ml or Fraction(0))} + ")"
+        # The product's own label is the request's words (English); other languages describe it.
+        label = (product.label or describe(product)) if english else product_words(product)
+        rows.append({"product": label, "what": describe(product),
                      "amount": amount,
                      "first_needed": line.first_needed, "last_needed": line.last_needed})
     return rows

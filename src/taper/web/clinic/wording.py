@@ -20,8 +20,8 @@ from taper.core.products import Liquid, Product
 
 # Per language: (short day, long day, date) in Django's date format. Spanish abbreviations
 # are lower case ("vie 12 dic"); a long Spanish date joins with "de" ("12 de diciembre").
-_DAY = {"en": ("D j M", "l j F Y", "j F Y"),
-        "es": ("D j b", r"l j \d\e F \d\e Y", r"j \d\e F \d\e Y")}
+_DAY = {"en": ("D j M", "l j F Y", "j F Y", "j M Y"),
+        "es": ("D j b", r"l j \d\e F \d\e Y", r"j \d\e F \d\e Y", "j b Y")}
 TWELVE_HOUR = frozenset({"en"})
 
 
@@ -47,6 +47,11 @@ def long_day_words(day: date) -> str:
 def date_words(day: date) -> str:
     """A date without its weekday: "12 December 2026", "12 de diciembre de 2026"."""
     return dateformat.format(day, _DAY.get(_language(), _DAY["en"])[2])
+
+
+def short_date_words(day: date) -> str:
+    """A date in a table: "12 Dec 2026", "12 dic 2026"."""
+    return dateformat.format(day, _DAY.get(_language(), _DAY["en"])[3])
 
 
 def clock_words(at: time) -> str:
@@ -88,6 +93,31 @@ def dose_words(dose: ScheduledDose, products: Iterable[Product]) -> str:
                 "strength": decimal_str(product.strength_mg),
                 "form": str(FORMS.get(product.form, product.form))})
     return " + ".join(parts) if parts else gettext("nothing")
+
+
+def product_words(product: Product) -> str:
+    """A product in the page's language: "20 mg tablet (quarters)" (the core's words in
+    English), "comprimido de 20 mg (en cuartos)"."""
+    from taper.core.products import describe
+
+    if _language() == "en":
+        return describe(product)
+    if isinstance(product, Liquid):
+        return gettext("%(strength)s mg/mL liquid") % {"strength": decimal_str(product.mg_per_ml)}
+    split = {1: "", 2: gettext(" (halves)"), 4: gettext(" (quarters)")}[product.divisible_into]
+    return gettext("%(strength)s mg %(form)s") % {
+        "strength": decimal_str(product.strength_mg),
+        "form": str(FORMS.get(product.form, product.form))} + split
+
+
+def units_words(count: str, product: Product) -> str:
+    """How many to have: "83 tablets", "83 comprimidos", "250 mL"."""
+    if isinstance(product, Liquid):
+        return f"{count} mL"
+    plural = {"tablet": pgettext_lazy("how many", "tablets"),
+              "capsule": pgettext_lazy("how many", "capsules"),
+              "packet": pgettext_lazy("how many", "packets")}
+    return f"{count} {plural.get(product.form, product.form + 's')}"
 
 
 FORMS = {"tablet": pgettext_lazy("dose form", "tablet"),

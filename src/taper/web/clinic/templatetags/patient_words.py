@@ -7,7 +7,13 @@ from datetime import date, datetime, time
 from django import template
 from django.utils.timezone import localtime
 
-from taper.web.clinic.wording import clock_words, date_words, day_words, long_day_words
+from taper.web.clinic.wording import (
+    clock_words,
+    date_words,
+    day_words,
+    long_day_words,
+    short_date_words,
+)
 
 register = template.Library()
 
@@ -27,6 +33,11 @@ def full_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
     return date_words(localtime(value).date() if isinstance(value, datetime) else value)
+
+
+@register.filter
+def short_date(value: date | None) -> str:
+    return "" if value is None else short_date_words(value)
 
 
 @register.filter
