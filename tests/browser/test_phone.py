@@ -177,7 +177,8 @@ def test_patient_pages_have_no_codes_iso_dates_or_sideways_scroll(
     version = sam.plans.first().versions.order_by("-number").first()
     paths = ["/today/", "/checkin/", "/checkin/?flags=none", f"/decisions/{hold.pk}/",
              f"/decisions/{emergency.pk}/", f"/plans/{version.pk}/", "/account/",
-             "/account/settings/", "/checkins/"]
+             "/account/settings/", "/checkins/", f"/patients/{sam.pk}/calendar/",
+             "/account/password/"]
     for width in (320, 360, 390):
         phone = open_phone(width, locale="en-GB")  # the stored choice wins over the browser's
         log_in(phone, sam.user.email)
