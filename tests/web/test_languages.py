@@ -210,3 +210,16 @@ def test_the_plan_page_reads_spanish_for_a_spanish_patient(cast: Cast, client: C
     html = client.get(reverse("plan_detail", args=[cast.plan.pk])).content.decode()
     assert "Dosis a dosis, paso a paso" in html and "comprimido de 20 mg" in html
     assert '<th scope="col">14:00</th>' in html and "tablet" not in html
+
+
+@pytest.mark.hazard("HZ-013")
+@pytest.mark.parametrize(("language", "words"), [
+    ("es", "Revise la temperatura y escríbala otra vez"), ("en", "must be a number")])
+def test_a_refused_check_in_answer_is_explained_in_the_patients_language(
+        cast: Cast, client: Client, language: str, words: str) -> None:
+    from tests.web.test_views_patient import checkin_post
+
+    as_patient(client, cast.patient, language)
+    page = client.post(reverse("checkin"), checkin_post(temperature="very hot"))
+    assert page.status_code == 400 and words in page.content.decode()
+    assert not cast.patient.checkins.filter(date=factories.today_of(cast.patient)).exists()

@@ -22,7 +22,7 @@ from taper.core.monitoring.rulebook import MonitoringRules
 from taper.core.monitoring.symptoms import DOMAINS, MILD
 from taper.web.clinic.forms.fields import note as note_field
 from taper.web.clinic.forms.fields import text
-from taper.web.clinic.wording import clock_words, times_words
+from taper.web.clinic.wording import clock_words, page_language, times_words
 
 DOMAIN_TITLES = {"physical": gettext_lazy("Body"), "psychological": gettext_lazy("Mood and mind"),
                  "cognitive": gettext_lazy("Thinking and memory"), "sleep": gettext_lazy("Sleep")}
@@ -148,4 +148,20 @@ class CheckInForm(forms.Form):
             field = "temperature"
         else:
             field = path if path in self.fields else None
-        self.add_error(field if field in self.fields else None, message)
+        field = field if field in self.fields else None
+        if page_language() != "en":  # the engine's words are English: say it in the page's
+            message = str(ENGINE_ERRORS.get(field or "", ENGINE_ERRORS[""]))
+        self.add_error(field, message)
+
+
+# What a refused answer means, in the page's language, where the engine's own English
+# message (naming the field and the accepted values) cannot be shown as it is.
+ENGINE_ERRORS = {
+    "temperature": gettext_lazy("Check the temperature and type it again as a number, "
+                                "such as 37.2."),
+    "heart_rate": gettext_lazy("Check the heart rate and type it again as a number of beats "
+                               "a minute, such as 72."),
+    "note": gettext_lazy("The note is too long, or holds a character that cannot be kept."),
+    "doses_taken": gettext_lazy("Choose only doses whose time has come."),
+    "": gettext_lazy("This check-in could not be saved: please check your answers."),
+}
