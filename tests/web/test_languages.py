@@ -147,6 +147,7 @@ def test_a_red_flag_in_spanish_gives_the_same_decision_in_spanish_words(cast: Ca
     decision = cast.patient.decisions.get()
     assert decision.action == "emergency" and '<html lang="es">' in html
     assert "Esto puede ser una urgencia médica" in html and "una convulsión" in html.lower()
+    assert "No deje ni cambie el baclofeno por su cuenta" in html and "baclofen " not in html
     assert "Fuente: " in html and "This comes from" not in html  # the "Why?" too
     assert decision.data["message"].startswith("This may be a medical emergency")  # the record
     spanish = decision.data["words"]["es"]

@@ -18,7 +18,8 @@ TRANSLATED = ("es",)
 # The keys whose texts a patient reads: symptom names, red-flag questions, the words of
 # decisions and their "Why?" (statements), and the scale ends. `statement` is patient-facing
 # only in the tables listed in PATIENT_STATEMENTS (elsewhere it is for the clinician).
-PATIENT_KEYS = frozenset({"wording", "patient_wording", "patient_note", "question", "labels"})
+PATIENT_KEYS = frozenset({"wording", "patient_wording", "patient_note", "question", "labels",
+                          "drug_name"})
 PATIENT_STATEMENTS = frozenset({"symptoms", "rules", "pacing", "timeline", "timeline_days",
                                 "red_flags"})
 # Whole tables whose every entry a patient reads.

@@ -147,7 +147,7 @@ class Status(models.TextChoices):
 
 
 class Origin(models.TextChoices):
-    BUILDER = "builder", _("Built")
+    BUILDER = "builder", _("Built")  # in the plan builder
     CHANGE = "change", _("Changed by a prescriber")
     HOLD = "hold", _("Held by the monitoring engine")
 

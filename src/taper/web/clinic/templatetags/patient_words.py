@@ -45,3 +45,15 @@ def clock(value: time | datetime | None) -> str:
     if value is None:
         return ""
     return clock_words(value.time() if isinstance(value, datetime) else value)
+
+
+@register.filter
+def drug_name(drug_id: str) -> str:
+    """A drug's name in the page's language ("baclofeno"), from its monitoring rules."""
+    from taper.knowledge.monitoring import load_monitoring
+    from taper.web.clinic.wording import page_language
+
+    try:
+        return load_monitoring(drug_id, page_language()).drug_name
+    except KeyError:
+        return drug_id
