@@ -144,7 +144,7 @@ def test_today_agrees_with_itself_after_a_change(open_phone: Callable[..., Pages
     listed = {}
     for row in page.locator("[data-testid=today-doses] li").all():
         listed[row.locator(".dose-time").inner_text()] = row.locator(".mg").inner_text().strip("()")
-    for at, mg in re.findall(r"the (\d\d:\d\d) dose is now ([^,.]+ mg)", notice):
+    for at, mg in re.findall(r"the (\d\d?:\d\d [ap]m) dose is now ([^,.]+ mg)", notice):
         assert listed[at] == mg
     daily = page.inner_text("[data-testid=today-daily]").removesuffix(" in all")
     assert f"{daily} a day" in page.inner_text("[data-testid=progress]")

@@ -224,3 +224,18 @@ def test_a_refused_check_in_answer_is_explained_in_the_patients_language(
     page = client.post(reverse("checkin"), checkin_post(temperature="very hot"))
     assert page.status_code == 400 and words in page.content.decode()
     assert not cast.patient.checkins.filter(date=factories.today_of(cast.patient)).exists()
+
+
+def test_serve_compiles_a_stale_catalogue_or_warns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from taper.cli.web import _compile_translations
+
+    folder = tmp_path / "es" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    shutil.copy(CATALOGUE, folder / "django.po")
+    _compile_translations([tmp_path])
+    assert (folder / "django.mo").stat().st_size > 1000
+    (folder / "django.mo").unlink()
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    _compile_translations([tmp_path])
+    assert "es pages stay English" in capsys.readouterr().err and not (folder / "django.mo").exists()
