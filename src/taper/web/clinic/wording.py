@@ -18,8 +18,8 @@ from taper.core.amounts import decimal_str
 from taper.core.plan import ScheduledDose
 from taper.core.products import Liquid, Product
 
-# Per language: (short day, long day, date) in Django's date format. Spanish abbreviations
-# are lower case ("vie 12 dic"); a long Spanish date joins with "de" ("12 de diciembre").
+# Per language: (short day, long day, date, date in a table) in Django's date format.
+# Spanish abbreviations are lower case ("vie 12 dic"); a long Spanish date joins with "de".
 _DAY = {"en": ("D j M", "l j F Y", "j F Y", "j M Y"),
         "es": ("D j b", r"l j \d\e F \d\e Y", r"j \d\e F \d\e Y", "j b Y")}
 TWELVE_HOUR = frozenset({"en"})
