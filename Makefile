@@ -6,13 +6,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test check bench bench-quick mutate clean install system-deps
+# The translations (docs/web.md "Languages"): each catalogue's .po is kept in git, its .mo is
+# compiled here with GNU gettext's msgfmt (Debian's `gettext`), never committed.
+LOCALE := src/taper/web/locale
+MO := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/django.po))
 
-run: $(STAMP)
+.PHONY: run test check bench bench-quick mutate clean install system-deps messages compilemessages
+
+run: $(STAMP) $(MO)
 	$(BIN)/taper serve --demo
 
 # The whole suite twice: on SQLite (the default), then on a throwaway PostgreSQL server.
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps $(MO)
 	$(BIN)/python -m pytest -q
 	scripts/with-postgres $(BIN)/python -m pytest -q
 
@@ -36,7 +41,21 @@ JOBS ?= 2
 mutate: $(STAMP)
 	$(BIN)/python scripts/mutate.py --jobs $(JOBS) $(if $(MODULES),--modules $(MODULES)) $(if $(FORCE),--force)
 
-install: $(STAMP)
+install: $(STAMP) $(MO)
+
+compilemessages: $(MO)
+
+%.mo: %.po
+	scripts/system-deps gettext
+	msgfmt --check -o $@ $<
+
+# After adding or changing patient wording: refresh the catalogues from the code (every
+# app, every template and .txt e-mail), then translate each new or "fuzzy" entry in
+# $(LOCALE)/<lang>/LC_MESSAGES/django.po. tests/web/test_languages.py fails until done.
+messages: $(STAMP)
+	cd src/taper && TAPER_DEBUG=1 TAPER_DATA_DIR=$$(mktemp -d) PYTHONPATH=$(CURDIR)/src \
+	  $(CURDIR)/$(BIN)/python -m django makemessages --settings=taper.web.settings \
+	  --all --extension html,txt,py --no-location --ignore '*/migrations/*'
 
 # Debian's python3 lacks venv until python3-venv is installed; install it only when needed.
 $(BIN)/python:

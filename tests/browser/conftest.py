@@ -81,8 +81,8 @@ def open_window(browser: Browser, live_server: object) -> Iterator[object]:
     """A factory of separate windows (separate cookies): one per person in the story."""
     contexts: list[BrowserContext] = []
 
-    def open_() -> Pages:
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    def open_(locale: str = "en-GB") -> Pages:  # the browser's language (Accept-Language)
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
         contexts.append(context)
         return Pages(context, str(live_server))
 
@@ -99,9 +99,9 @@ def open_phone(browser: Browser, live_server: object) -> Iterator[object]:
     """A factory of phone-sized windows (390 × 844, touch), one per person in the story."""
     contexts: list[BrowserContext] = []
 
-    def open_(width: int = PHONE["width"]) -> Pages:
+    def open_(width: int = PHONE["width"], locale: str = "en-GB") -> Pages:
         context = browser.new_context(viewport={"width": width, "height": PHONE["height"]},
-                                      locale="en-GB", has_touch=True)
+                                      locale=locale, has_touch=True)
         contexts.append(context)
         return Pages(context, str(live_server))
 

@@ -144,7 +144,7 @@ def test_today_agrees_with_itself_after_a_change(open_phone: Callable[..., Pages
     listed = {}
     for row in page.locator("[data-testid=today-doses] li").all():
         listed[row.locator(".dose-time").inner_text()] = row.locator(".mg").inner_text().strip("()")
-    for at, mg in re.findall(r"the (\d\d:\d\d) dose is now ([^,.]+ mg)", notice):
+    for at, mg in re.findall(r"the (\d\d?:\d\d [ap]m) dose is now ([^,.]+ mg)", notice):
         assert listed[at] == mg
     daily = page.inner_text("[data-testid=today-daily]").removesuffix(" in all")
     assert f"{daily} a day" in page.inner_text("[data-testid=progress]")
@@ -155,10 +155,20 @@ def test_today_agrees_with_itself_after_a_change(open_phone: Callable[..., Pages
     assert not page.locator("[data-testid=plan-changed]").count()
 
 
+# Spanish words run longer: every page is tried in both languages, the phone's Spanish chosen
+# on the patient's settings (stored), the desktop's from the browser's Accept-Language alone.
+LANGUAGES = {"en": ("en-GB", "Today"), "es": ("es-ES", "Hoy")}
+
+
 @pytest.mark.hazard("HZ-187")
+@pytest.mark.hazard("HZ-013")
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
 def test_patient_pages_have_no_codes_iso_dates_or_sideways_scroll(
-        open_phone: Callable[..., Pages], open_window: Callable[[], Pages]) -> None:
+        open_phone: Callable[..., Pages], open_window: Callable[..., Pages], language: str) -> None:
     sam = sam_with_a_plan()
+    sam.language = language
+    sam.save(update_fields=["language"])
+    locale, today_word = LANGUAGES[language]
     day = factories.today_of(sam)
     hold = factories.worse_after_a_cut(sam)
     services.apply_suggestion(decision=hold, kind="return_to_dose", clinician=sam.clinician)
@@ -167,23 +177,29 @@ def test_patient_pages_have_no_codes_iso_dates_or_sideways_scroll(
     version = sam.plans.first().versions.order_by("-number").first()
     paths = ["/today/", "/checkin/", "/checkin/?flags=none", f"/decisions/{hold.pk}/",
              f"/decisions/{emergency.pk}/", f"/plans/{version.pk}/", "/account/",
-             "/account/settings/", "/checkins/"]
+             "/account/settings/", "/checkins/", f"/patients/{sam.pk}/calendar/",
+             "/account/password/"]
     for width in (320, 360, 390):
-        phone = open_phone(width)
+        phone = open_phone(width, locale="en-GB")  # the stored choice wins over the browser's
         log_in(phone, sam.user.email)
         phone.page.wait_for_selector("[data-testid=today-doses]")
         for path in paths:
             page = phone.go(path)
             text = page.inner_text("main")
+            assert page.get_attribute("html", "lang") == language, path
             assert no_sideways_scroll(page), f"{path} scrolls sideways at {width} px"
             assert not ISO_DATE.search(text), f"{path}: {ISO_DATE.search(text)}"
             assert not SNAKE.search(text), f"{path}: {SNAKE.search(text)}"
             assert "[source" not in text, path
             if width == 390:
-                phone.check(f"phone{path.replace('/', '-').replace('?', '-')}")
-    desktop = open_window()
+                phone.check(f"phone-{language}{path.replace('/', '-').replace('?', '-')}")
+    sam.language = ""  # now the browser's language decides
+    sam.save(update_fields=["language"])
+    desktop = open_window(locale)
     log_in(desktop, sam.user.email)
     desktop.page.wait_for_selector("[data-testid=today-doses]")
+    assert desktop.page.get_attribute("html", "lang") == language
+    assert desktop.page.inner_text("h1").startswith(today_word)
     for path in paths:
         desktop.go(path)
-        desktop.check(f"desktop{path.replace('/', '-').replace('?', '-')}")
+        desktop.check(f"desktop-{language}{path.replace('/', '-').replace('?', '-')}")

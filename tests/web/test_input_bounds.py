@@ -26,6 +26,7 @@ def _another_user_is_served(cast: Cast) -> None:
     """Kim checks in at once after the attack: no lock is left held, no worker pinned."""
     kim = Client()
     kim.force_login(cast.other_patient.user)
+    # doses_all: at some hours Kim's (Europe/London) morning dose is due and must be answered.
     page = kim.post(reverse("checkin"), checkin_post(doses_all="yes"))
     assert page.status_code in (200, 302), page.status_code
     assert CheckIn.objects.filter(patient=cast.other_patient).count() == 1

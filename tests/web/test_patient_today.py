@@ -15,6 +15,7 @@ from taper.web.clinic import services
 from taper.web.clinic.models import DoseTaken
 from taper.web.clinic.today import today_for
 from taper.web.clinic.views import patient as patient_views
+from taper.web.clinic.wording import clock_words
 from tests.web import factories
 from tests.web.conftest import Cast
 
@@ -140,8 +141,8 @@ def test_after_a_change_today_says_so_until_seen_and_every_part_agrees(
     assert "Your plan changed on " in html and "dose is now" in html
     assert view.decision is None  # the decision's words named the old dose: not shown
     assert f"{view.daily} in all" in html and f"{view.daily} a day" in view.progress
-    now_doses = {f"{r.dose.time:%H:%M}": r.dose.mg for r in view.doses}
-    told = re.findall(r"the (\d\d:\d\d) dose is now ([^,.]+ mg)", view.changed)
+    now_doses = {clock_words(r.dose.time): r.dose.mg for r in view.doses}
+    told = re.findall(r"the (\d\d?:\d\d [ap]m) dose is now ([^,.]+ mg)", view.changed)
     assert told and all(now_doses[at] == mg for at, mg in told)  # the notice says the list
     client.post(reverse("plan_seen", args=[view.version.pk]))
     assert 'data-testid="plan-changed"' not in client.get(reverse("today")).content.decode()

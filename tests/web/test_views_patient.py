@@ -58,7 +58,7 @@ def test_marking_a_dose_shows_it_as_taken(cast: Cast, client: Client,
     client.force_login(cast.patient.user)
     client.post(reverse("dose_taken"), {"time": "08:00"})
     html = client.get(reverse("today")).content.decode()
-    assert 'data-testid="taken-0800"' in html and "You can mark it from 14:00" in html
+    assert 'data-testid="taken-0800"' in html and "You can mark it from 2:00 pm" in html
 
 
 def test_the_checkin_groups_the_catalogue_by_domain_with_labelled_choices(cast: Cast,
@@ -155,7 +155,7 @@ def test_the_checkin_asks_only_about_doses_already_due(cast: Cast, client: Clien
     client.force_login(cast.patient.user)
     client.post(reverse("dose_taken"), {"time": "08:00"})
     html = client.get(reverse("checkin") + "?flags=none").content.decode()
-    assert "Have you taken today&#x27;s doses so far (08:00 and 14:00)?" in html
+    assert "Have you taken today&#x27;s doses so far (8:00 am and 2:00 pm)?" in html
     assert 'value="08:00"' in html and 'value="14:00"' in html and 'value="20:00"' not in html
     assert "checked" in html.split('value="08:00"')[1][:40]
     client.post(reverse("checkin"), checkin_post(doses_all="no", doses_shown="True",

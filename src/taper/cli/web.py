@@ -9,6 +9,7 @@ import argparse
 import os
 import sys
 from getpass import getpass
+from pathlib import Path
 from typing import Any
 
 from taper.cli.errors import UsageError
@@ -67,6 +68,7 @@ def serve(args: argparse.Namespace) -> int:
 
     if not settings.DEBUG:
         call_command("collectstatic", interactive=False, verbosity=0)
+    _compile_translations([Path(p) for p in settings.LOCALE_PATHS])
     if args.demo:
         from taper.web.clinic.demo import seed_demo
 
@@ -79,6 +81,25 @@ def serve(args: argparse.Namespace) -> int:
     print(f"Taper at http://{args.host}:{port}/  (data in {settings.DATA_DIR})", flush=True)
     _gunicorn(f"{args.host}:{port}", workers, str(settings.DATA_DIR / "gunicorn.ctl"))
     return 0
+
+
+def _compile_translations(folders: list[Path]) -> None:
+    """The catalogues compiled when their .po is newer (as `make run` does), or a warning:
+    without them the Spanish pages fall back to English (docs/web.md "Languages")."""
+    import shutil
+    import subprocess
+
+    for po in (po for folder in folders for po in folder.glob("*/LC_MESSAGES/django.po")):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        try:
+            if shutil.which("msgfmt") is None:
+                raise OSError("msgfmt not found (Debian: apt-get install gettext)")
+            subprocess.run(["msgfmt", "--check", "-o", str(mo), str(po)], check=True)
+        except (OSError, subprocess.CalledProcessError) as exc:
+            print(f"warning: {po.parent.parent.name} pages stay English: cannot compile {po}: {exc}",
+                  file=sys.stderr)
 
 
 def _gunicorn(bind: str, workers: int, control: str) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from taper.core.monitoring.questions import CheckInQuestions, RedFlagQuestion
 from taper.core.monitoring.rulebook import MonitoringRules
 from taper.knowledge import KnowledgeError, parse_fact
+from taper.knowledge.languages import LANGUAGES, localized
 from taper.knowledge.monitoring import load_monitoring
 
 FOLDER = "checkin"
@@ -17,13 +18,14 @@ SCALES = ("spasticity", "sleep_quality")
 
 
 @cache
-def load_checkin_questions(drug_id: str) -> CheckInQuestions:
-    """The drug's check-in questions; KeyError when it has none."""
+def load_checkin_questions(drug_id: str, lang: str = "en") -> CheckInQuestions:
+    """The drug's check-in questions in `lang`; KeyError when it has none (or no such language)."""
     path = resources.files("taper.knowledge") / FOLDER / f"{drug_id}.toml"
-    if not path.is_file():
-        raise KeyError(drug_id)
-    data = tomllib.loads(path.read_text("utf-8"))
-    return parse_checkin_questions(data, load_monitoring(drug_id), f"{FOLDER}/{drug_id}.toml")
+    if not path.is_file() or lang not in LANGUAGES:
+        raise KeyError(drug_id if lang in LANGUAGES else lang)
+    data = localized(tomllib.loads(path.read_text("utf-8")), lang)
+    return parse_checkin_questions(data, load_monitoring(drug_id, lang),
+                                   f"{FOLDER}/{drug_id}.toml")
 
 
 def parse_checkin_questions(data: dict[str, Any], rules: MonitoringRules,

@@ -29,6 +29,7 @@ from taper.core.monitoring.rulebook import (
 )
 from taper.core.monitoring.symptoms import Symptom
 from taper.knowledge import KnowledgeError, parse_fact
+from taper.knowledge.languages import LANGUAGES, localized
 
 FOLDER = "monitoring_rules"
 PACING_PARAMS = {
@@ -40,7 +41,7 @@ PACING_PARAMS = {
 }
 MESSAGES = (
     "emergency", "contact_prescriber", "hold", "proceed", "not_started", "finished",
-    "no_reduction_yet",
+    "no_reduction_yet", "next_step", "last_day", "weekdays", "months", "stable",
 )
 
 
@@ -52,12 +53,13 @@ def monitored_drugs() -> list[str]:
 
 
 @cache
-def load_monitoring(drug_id: str) -> MonitoringRules:
-    """The drug's monitoring rules; KeyError when it has none."""
-    if drug_id not in monitored_drugs():
-        raise KeyError(drug_id)
+def load_monitoring(drug_id: str, lang: str = "en") -> MonitoringRules:
+    """The drug's monitoring rules, their patient words in `lang` (knowledge/languages.py);
+    KeyError when it has none or the language is not one of LANGUAGES."""
+    if drug_id not in monitored_drugs() or lang not in LANGUAGES:
+        raise KeyError(drug_id if lang in LANGUAGES else lang)
     text = (resources.files("taper.knowledge") / FOLDER / f"{drug_id}.toml").read_text("utf-8")
-    return parse_monitoring(tomllib.loads(text), f"{FOLDER}/{drug_id}.toml")
+    return parse_monitoring(localized(tomllib.loads(text), lang), f"{FOLDER}/{drug_id}.toml")
 
 
 def _action(value: Any, where: str) -> Action:

@@ -82,10 +82,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",  # /static/ (TAPER_SERVE_STATIC=0: the proxy's)
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # the browser's language (Accept-Language)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified()
+    "taper.web.clinic.language.PatientLanguage",  # a patient's own choice; clinicians: English
     "taper.web.clinic.audit.middleware.AuditMiddleware",  # needs request.user; sees 403/404s
     "django.contrib.messages.middleware.MessageMiddleware",
     "taper.web.accounts.middleware.SessionGuard",  # idle logoff, then the second factor
@@ -256,9 +258,14 @@ ALERT_EMAIL = envchoice("TAPER_ALERT_EMAIL", ("background", "request"), "backgro
 # (EU and most GSM phones), 911 (US, Canada), 999 (UK), 000 (Australia) ... (HZ-189).
 TAPER_EMERGENCY_NUMBER = envphone("TAPER_EMERGENCY_NUMBER", "112")
 
+# Patient pages in English and Spanish (docs/web.md "Languages"): a patient's own choice
+# (their settings page), else the browser's Accept-Language; clinician pages stay English.
+# The catalogue is src/taper/web/locale/es/LC_MESSAGES/django.po, compiled at install.
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
 TIME_ZONE = "UTC"  # stored instants; each patient's day is reckoned in their own zone
-USE_I18N = False
+USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"

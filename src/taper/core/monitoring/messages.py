@@ -16,9 +16,15 @@ from taper.core.monitoring.timeline import Timeline
 from taper.core.plan import Plan
 
 
-def day_words(day: date) -> str:
-    """A date as a patient reads it, "Fri 12 Dec": never an ISO date in their words (U3)."""
-    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
+def day_words(day: date, rules: MonitoringRules | None = None) -> str:
+    """A date as a patient reads it, "Fri 12 Dec": never an ISO date in their words (U3).
+    With rules, the day and month names of their language ("vie 12 dic")."""
+    weekdays: tuple[str, ...] = _WEEKDAYS
+    months: tuple[str, ...] = _MONTHS
+    if rules is not None and "weekdays" in rules.messages and "months" in rules.messages:
+        weekdays = tuple(rules.messages["weekdays"].split())
+        months = tuple(rules.messages["months"].split())
+    return f"{weekdays[day.weekday()]} {day.day} {months[day.month - 1]}"
 
 
 # English names, not the process locale's: the words must not change with the server.
@@ -30,13 +36,15 @@ def _unique(items: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def _next_step(plan: Plan, today: date) -> str:
+def _next_step(plan: Plan, today: date, rules: MonitoringRules) -> str:
+    m = rules.messages
     upcoming = [s for s in plan.steps if s.start_date > today]
     if upcoming:
         step = upcoming[0]
-        return f"; your next step, {mg_text(step.daily_mg)} mg a day, starts on {day_words(step.start_date)}"
+        return m["next_step"].format(daily_mg=mg_text(step.daily_mg),
+                                     start_date=day_words(step.start_date, rules))
     if plan.stop_date is not None and plan.stop_date > today:
-        return f"; your last day of doses is {day_words(plan.stop_date - timedelta(days=1))}"
+        return m["last_day"].format(last_dose=day_words(plan.stop_date - timedelta(days=1), rules))
     return ""
 
 
@@ -47,15 +55,17 @@ def patient_message(
     """The message for the patient: the template of the action, filled in, plus any notes."""
     m = rules.messages
     if action == "proceed" and today < plan.start_date:
-        text = m["not_started"].format(start_date=day_words(plan.start_date))
+        text = m["not_started"].format(start_date=day_words(plan.start_date, rules))
     elif action == "proceed" and plan.stop_date is not None and today >= plan.stop_date:
-        text = m["finished"].format(last_dose=day_words(plan.stop_date - timedelta(days=1)))
+        text = m["finished"].format(last_dose=day_words(plan.stop_date - timedelta(days=1),
+                                                        rules))
     else:
         reasons = ", ".join(_unique([r for f in top for r in f.reasons]))
-        last = m["no_reduction_yet"] if tl.last_reduction is None else day_words(tl.last_reduction)
+        last = (m["no_reduction_yet"] if tl.last_reduction is None
+                else day_words(tl.last_reduction, rules))
         text = m[action].format(
             drug=rules.drug_name, daily_mg=mg_text(current), last_reduction=last,
-            reasons=reasons, next_reduction=_next_step(plan, today),
+            reasons=reasons, next_reduction=_next_step(plan, today, rules),
         )
     notes = _unique([n for f in firings for n in f.patient_notes])
     return " ".join([text, *notes])

@@ -115,8 +115,8 @@ def assess(
     if not firings:
         assert latest is not None  # with no check-in, no_recent_checkin has fired
         inputs = {"checkin": latest.date.isoformat()}
-        stable = Basis("stable", inputs, "spec",
-                       "No rule fired on a recent check-in: the plan proceeds as written.")
+        stable = Basis("stable", inputs, "spec", rules.messages.get(
+            "stable", "No rule fired on a recent check-in: the plan proceeds as written."))
         basis: tuple[Basis, ...] = (stable, tl.basis)
     else:
         basis = (*(f.basis for f in firings), tl.basis)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils.translation import gettext_lazy as _
 
 from taper.web.accounts import throttle
 from taper.web.accounts.client import normal_email
@@ -34,7 +35,7 @@ class ResetForm(PasswordResetForm):
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label="Code", max_length=20, strip=True,
-        help_text="The 6 digits your authenticator app shows, or one of your recovery codes.",
+        label=_("Code"), max_length=20, strip=True,
+        help_text=_("The 6 digits your authenticator app shows, or one of your recovery codes."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text",
                                       "autocapitalize": "characters", "spellcheck": "false"}))

@@ -75,7 +75,8 @@ class DoseToday:
 
 def doses_on(plan: Plan, day: date) -> tuple[TaperStep | None, list[DoseToday]]:
     """What to take at each dose time on a day, in words ("¾ × 20 mg tablet")."""
-    from taper.exports.words import dose_words, mg_words
+    from taper.exports.words import mg_words
+    from taper.web.clinic.wording import dose_words
 
     step = plan.step_on(day)
     doses: tuple[ScheduledDose, ...] = plan.baseline if day < plan.start_date else (

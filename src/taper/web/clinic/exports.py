@@ -10,6 +10,8 @@ import dataclasses
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext_lazy as _
+
 from taper.core.monitoring.checkin import CheckIn, effective, parse_checkins
 from taper.core.plan import Plan
 from taper.exports.options import ExportOptions
@@ -21,12 +23,12 @@ from taper.web.clinic.services.followup import monitored_version
 
 # What a download is called and how the page names it; the extension comes from FORMATS.
 LABELS = {
-    "pdf": "Plan report (PDF)",
-    "ics": "Calendar file (iCalendar)",
-    "csv": "Day-by-day schedule (CSV)",
-    "fhir": "Health record (FHIR JSON)",
-    "pharmacy": "Pharmacy summary (PDF)",
-    "pharmacy-text": "Pharmacy summary (text)",
+    "pdf": _("Plan report (PDF)"),
+    "ics": _("Calendar file (iCalendar)"),
+    "csv": _("Day-by-day schedule (CSV)"),
+    "fhir": _("Health record (FHIR JSON)"),
+    "pharmacy": _("Pharmacy summary (PDF)"),
+    "pharmacy-text": _("Pharmacy summary (text)"),
 }
 WITH_CHECKINS = frozenset({"pdf", "fhir"})  # the formats that show recorded check-ins
 
@@ -140,5 +142,5 @@ def download_links(version: PlanVersion) -> list[tuple[str, str, str]]:
 
     from taper.exports import FORMATS
 
-    return [(reverse("plan_download", args=[version.pk, fmt]), LABELS[fmt], fmt)
+    return [(reverse("plan_download", args=[version.pk, fmt]), str(LABELS[fmt]), fmt)
             for fmt in FORMATS]  # fmt: skip

@@ -11,6 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.timezone import now
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
@@ -92,6 +93,10 @@ class Patient(models.Model):
     temperature_unit = models.CharField(max_length=1, choices=[("C", "°C"), ("F", "°F")],
                                         default="C")
     dose_alarms = models.BooleanField(default=True)  # a reminder at each dose in the calendar feed
+    # The language of the patient's pages and e-mails: "" follows the browser (Accept-Language).
+    language = models.CharField(max_length=8, blank=True, default="",
+                                choices=[("", "The browser's"), ("en", "English"),
+                                         ("es", "Español")])
     # The plan version whose change the patient has seen on Today ("Your plan changed ...").
     seen_version = models.ForeignKey("PlanVersion", models.PROTECT, null=True, blank=True,
                                      related_name="+")
@@ -135,19 +140,19 @@ class Plan(models.Model):
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    APPROVED = "approved", "Approved"
-    ACTIVE = "active", "Active"
-    CHANGED = "changed", "Changed (a newer version replaced it)"
-    COMPLETED = "completed", "Completed"
-    STOPPED = "stopped", "Stopped"
-    WITHDRAWN = "withdrawn", "Withdrawn (a draft never used)"
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+    ACTIVE = "active", _("Active")
+    CHANGED = "changed", _("Changed (a newer version replaced it)")
+    COMPLETED = "completed", _("Completed")
+    STOPPED = "stopped", _("Stopped")
+    WITHDRAWN = "withdrawn", _("Withdrawn (a draft never used)")
 
 
 class Origin(models.TextChoices):
-    BUILDER = "builder", "Built"
-    CHANGE = "change", "Changed by a prescriber"
-    HOLD = "hold", "Held by the monitoring engine"
+    BUILDER = "builder", _("Built")  # in the plan builder
+    CHANGE = "change", _("Changed by a prescriber")
+    HOLD = "hold", _("Held by the monitoring engine")
 
 
 class PlanVersion(models.Model):

@@ -11,17 +11,28 @@ from fractions import Fraction
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from taper.core.plan import Plan
 from taper.exports.words import mg_words
-from taper.web.clinic.engine import DoseToday, doses_on, next_change, stored_plan
+from taper.web.clinic.engine import DoseToday, doses_on, stored_plan
 from taper.web.clinic.models import Decision, DoseTaken, Patient, PlanVersion, Status
+from taper.web.clinic.presenters import patient_words
 from taper.web.clinic.services.followup import monitored_version
 from taper.web.clinic.today_chart import today_chart
+from taper.web.clinic.wording import clock_words, day_words
 
 
-def day_words(day: date) -> str:
-    """A date as a patient reads it: "Fri 12 Dec"."""
-    return f"{day:%a} {day.day} {day:%b}"
+def next_change(plan: Plan, day: date) -> tuple[date, str] | None:
+    """The next day the dose changes and what it changes to, in the page's language (the
+    same days as engine.dose_changes, whose English words the desk stores)."""
+    for step in plan.steps:
+        if step.start_date > day:
+            return step.start_date, _("%(mg)s a day") % {"mg": mg_words(step.daily_mg)}
+    if plan.stop_date is not None and plan.stop_date > day:
+        return plan.stop_date, _("no more doses (the plan stops)")
+    return None
 
 
 @dataclass
@@ -42,6 +53,7 @@ class TodayView:
     next_change: tuple[date, str] | None = None
     changed: str = ""  # "Your plan changed on Tue 9 Dec: ..." until the patient has seen it
     decision: Decision | None = None  # today's decision on the plan in force, if any
+    decision_message: str = ""  # its words for the patient, in the page's language
     chart: dict[str, Any] | None = None
     checked_in: bool = False  # a check-in for today is stored (read with the chart's dates)
 
@@ -69,6 +81,8 @@ def today_for(patient: Patient, day: date, moment: datetime) -> TodayView:
     if view.decision is not None and version.pk not in (view.decision.version_id,
                                                          view.decision.held_version_id):
         view.decision = None
+    if view.decision is not None:
+        view.decision_message = patient_words(view.decision.data)["message"]
     return view
 
 
@@ -86,13 +100,17 @@ def _progress(plan: Plan, day: date, upcoming: tuple[date, str] | None,
     """"Step 4 of 11 · 35 mg a day · next change Fri 12 Dec (to 30 mg a day)"."""
     step = plan.step_on(day)
     if step is None and day < plan.start_date and daily is not None:
-        return (f"{daily} a day until your plan starts on {day_words(plan.start_date)} "
-                f"({len(plan.steps)} steps)")
+        return ngettext("%(daily)s a day until your plan starts on %(day)s (%(steps)d step)",
+                        "%(daily)s a day until your plan starts on %(day)s (%(steps)d steps)",
+                        len(plan.steps)) % {"daily": daily, "day": day_words(plan.start_date),
+                                            "steps": len(plan.steps)}
     if step is None:
         return ""
-    parts = [f"Step {step.index} of {len(plan.steps)}", f"{mg_words(step.daily_mg)} a day"]
+    parts = [_("Step %(index)d of %(count)d") % {"index": step.index, "count": len(plan.steps)},
+             _("%(mg)s a day") % {"mg": mg_words(step.daily_mg)}]
     if upcoming is not None:
-        parts.append(f"next change {day_words(upcoming[0])} (to {upcoming[1]})")
+        parts.append(_("next change %(day)s (to %(what)s)") % {
+            "day": day_words(upcoming[0]), "what": upcoming[1]})
     return " · ".join(parts)
 
 
@@ -116,10 +134,13 @@ def _changed(patient: Patient, version: PlanVersion, plan: Plan, day: date) -> s
         ZoneInfo(patient.timezone)).date()
     old = {d.time: d.mg for d in doses_on(stored_plan(before.plan_json), day)[1]}
     new = {d.time: d.mg for d in doses_on(plan, day)[1]}
-    what = [f"the {t:%H:%M} dose is now {new[t]}" for t in sorted(new) if old.get(t) != new[t]]
-    what += [f"there is no {t:%H:%M} dose any more" for t in sorted(set(old) - set(new))]
+    what = [_("the %(at)s dose is now %(mg)s") % {"at": clock_words(t), "mg": new[t]}
+            for t in sorted(new) if old.get(t) != new[t]]
+    what += [_("there is no %(at)s dose any more") % {"at": clock_words(t)}
+             for t in sorted(set(old) - set(new))]
     if not what:
         upcoming = next_change(plan, day)
-        what = ([f"your next change is now on {day_words(upcoming[0])}"] if upcoming
-                else ["no more changes are planned"])
-    return f"Your plan changed on {day_words(when)}: {', '.join(what)}."
+        what = ([_("your next change is now on %(day)s") % {"day": day_words(upcoming[0])}]
+                if upcoming else [_("no more changes are planned")])
+    return _("Your plan changed on %(day)s: %(what)s.") % {"day": day_words(when),
+                                                          "what": ", ".join(what)}

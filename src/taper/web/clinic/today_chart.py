@@ -9,9 +9,12 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
-from taper.core.monitoring.messages import day_words
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from taper.core.plan import Plan
 from taper.exports.words import mg_words
+from taper.web.clinic.wording import day_words
 
 WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 360, 190, 62, 12, 22, 150
 
@@ -56,7 +59,10 @@ def today_chart(plan: Plan, checkin_days: Iterable[date], today: date) -> dict[s
         "today_x": x(today), "dots": dots, "top_mg": mg_words(top),
         "first": f"{first.day} {day_words(first).split()[2]}",
         "last": f"{last.day} {day_words(last).split()[2]}", "label_y": BOTTOM + 22,
-        "description": (f"Your daily dose from {day_words(first)} to {day_words(last)}, "
-                        f"highest {mg_words(top)}; today is {day_words(today)}; "
-                        f"{len(dots)} day{'s' if len(dots) != 1 else ''} with a check-in."),
+        "description": _("Your daily dose from %(first)s to %(last)s, highest %(top)s; "
+                         "today is %(today)s; %(checkins)s.") % {
+            "first": day_words(first), "last": day_words(last), "top": mg_words(top),
+            "today": day_words(today),
+            "checkins": ngettext("%(n)d day with a check-in", "%(n)d days with a check-in",
+                                 len(dots)) % {"n": len(dots)}},
     }

@@ -7,13 +7,14 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from taper.web.clinic.models import AuditAction, AuditEvent
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label="What is the token for?", max_length=100,
-                           help_text="For example “practice EHR import”.")
+    name = forms.CharField(label=_("What is the token for?"), max_length=100,
+                           help_text=_("For example “practice EHR import”."))
 
 
 class AuditFilterForm(forms.Form):

@@ -14,21 +14,24 @@ from datetime import date, time
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from taper.core.monitoring.questions import CheckInQuestions
 from taper.core.monitoring.rulebook import MonitoringRules
 from taper.core.monitoring.symptoms import DOMAINS, MILD
 from taper.web.clinic.forms.fields import note as note_field
 from taper.web.clinic.forms.fields import text
+from taper.web.clinic.wording import clock_words, page_language, times_words
 
-DOMAIN_TITLES = {"physical": "Body", "psychological": "Mood and mind",
-                 "cognitive": "Thinking and memory", "sleep": "Sleep"}
-FIRST_ANSWER = "Answer the first question: do you have any of the warning signs now?"
-SECOND_ANSWER = "Answer this question: choose No or Yes."
-DOSES_ANSWER = "Answer this question: choose whether you have taken all of them."
+DOMAIN_TITLES = {"physical": gettext_lazy("Body"), "psychological": gettext_lazy("Mood and mind"),
+                 "cognitive": gettext_lazy("Thinking and memory"), "sleep": gettext_lazy("Sleep")}
+FIRST_ANSWER = gettext_lazy("Answer the first question: do you have any of the warning signs now?")
+SECOND_ANSWER = gettext_lazy("Answer this question: choose No or Yes.")
+DOSES_ANSWER = gettext_lazy("Answer this question: choose whether you have taken all of them.")
 
 
-def _radios(label: str, choices: list[tuple[str, str]], message: str = "",
+def _radios(label: Any, choices: list[tuple[str, Any]], message: Any = "",
             required: bool = False) -> forms.ChoiceField:
     return forms.ChoiceField(label=label, choices=choices, widget=forms.RadioSelect,
                              required=required, error_messages={"required": message})
@@ -38,12 +41,13 @@ class CheckInForm(forms.Form):
     red_flags = forms.ChoiceField(choices=[("none", "none")], widget=forms.HiddenInput,
                                   error_messages={"required": FIRST_ANSWER,
                                                   "invalid_choice": FIRST_ANSWER})
-    new_or_worse = _radios("Any new or worse symptoms since yesterday?",
-                           [("no", "No"), ("yes", "Yes")], SECOND_ANSWER, required=True)
+    new_or_worse = _radios(gettext_lazy("Any new or worse symptoms since yesterday?"),
+                           [("no", gettext_lazy("No")), ("yes", gettext_lazy("Yes"))],
+                           SECOND_ANSWER, required=True)
     details_shown = forms.BooleanField(widget=forms.HiddenInput, required=False)
     doses_shown = forms.BooleanField(widget=forms.HiddenInput, required=False)
-    heart_rate = text("Heart rate, beats a minute (optional)", inputmode="numeric")
-    note = note_field("Anything else? (optional)")
+    heart_rate = text(gettext_lazy("Heart rate, beats a minute (optional)"), inputmode="numeric")
+    note = note_field(gettext_lazy("Anything else? (optional)"))
 
     def __init__(self, *args: Any, rules: MonitoringRules, questions: CheckInQuestions,
                  due: tuple[time, ...] = (), unit: str = "C", since: str = "since yesterday",
@@ -52,37 +56,39 @@ class CheckInForm(forms.Form):
         self.rules, self.due, self.unit = rules, due, unit
         # "No" keeps the last check-in's ratings: nothing new or worse is not "all gone".
         self.carried = carried or {}
-        self.fields["new_or_worse"].label = f"Any new or worse symptoms {since}?"
+        self.fields["new_or_worse"].label = _("Any new or worse symptoms %(since)s?") % {
+            "since": since}
         # Only the dose times already due: a dose not yet due is neither taken nor missed.
         if due:
-            times = [t.strftime("%H:%M") for t in due]
-            listed = times[0] if len(times) == 1 else f"{', '.join(times[:-1])} and {times[-1]}"
             self.fields["doses_all"] = _radios(
-                f"Have you taken today's doses so far ({listed})?",
-                [("yes", "Yes, all of them"), ("no", "Not all of them")], DOSES_ANSWER,
+                _("Have you taken today's doses so far (%(times)s)?") % {
+                    "times": times_words(list(due))},
+                [("yes", _("Yes, all of them")), ("no", _("Not all of them"))], DOSES_ANSWER,
                 required=True)
             self.fields["doses_taken"] = forms.MultipleChoiceField(
-                label="Which ones have you taken?", required=False,
+                label=_("Which ones have you taken?"), required=False,
                 widget=forms.CheckboxSelectMultiple,
-                choices=[(t.strftime("%H:%M"), t.strftime("%H:%M")) for t in due])
+                choices=[(t.strftime("%H:%M"), clock_words(t)) for t in due])
         levels = [(str(i), label.capitalize()) for i, label in enumerate(rules.severity_labels)]
         for symptom in rules.symptoms:
             # A symptom that is a red flag at any level is asked yes or no, never graded.
             yes_no = symptom.red_flag_from == MILD
             self.fields[f"symptom_{symptom.id}"] = forms.ChoiceField(
                 label=symptom.wording, widget=forms.RadioSelect, required=False,
-                choices=[("0", "No"), ("1", "Yes")] if yes_no else levels)
+                choices=[("0", _("No")), ("1", _("Yes"))] if yes_no else levels)
         left, right = questions.scale_words["spasticity"]
         self.fields["spasticity"] = _radios(
-            f"Stiffness and spasms today, from {left.lower()} to {right.lower()}",
+            _("Stiffness and spasms today, from %(left)s to %(right)s") % {
+                "left": left.lower(), "right": right.lower()},
             [(str(i), str(i)) for i in range(11)])
         left, right = questions.scale_words["sleep_quality"]
         self.fields["sleep_quality"] = _radios(
-            f"Your sleep last night, from {left.lower()} to {right.lower()}",
+            _("Your sleep last night, from %(left)s to %(right)s") % {
+                "left": left.lower(), "right": right.lower()},
             [(str(10 - i), str(i)) for i in range(11)])  # value: the stored 0-10, 10 excellent
         self.scale_ends = questions.scale_words
-        self.fields["temperature"] = text(f"Temperature in °{unit} (optional)",
-                                          inputmode="decimal")
+        self.fields["temperature"] = text(_("Temperature in °%(unit)s (optional)") % {
+            "unit": unit}, inputmode="decimal")
         self.order_fields(["red_flags", "new_or_worse", "doses_all", "doses_taken"])
 
     def domains(self) -> list[tuple[str, str, list[forms.BoundField], bool]]:
@@ -92,7 +98,7 @@ class CheckInForm(forms.Form):
             ids = [s.id for s in self.rules.symptoms if s.domain == d]
             if ids:
                 fields = [self[f"symptom_{i}"] for i in ids]
-                rows.append((d, DOMAIN_TITLES[d], fields,
+                rows.append((d, str(DOMAIN_TITLES[d]), fields,
                              any(str(f.value() or "0") != "0" for f in fields)))
         return rows
 
@@ -142,4 +148,20 @@ class CheckInForm(forms.Form):
             field = "temperature"
         else:
             field = path if path in self.fields else None
-        self.add_error(field if field in self.fields else None, message)
+        field = field if field in self.fields else None
+        if page_language() != "en":  # the engine's words are English: say it in the page's
+            message = str(ENGINE_ERRORS.get(field or "", ENGINE_ERRORS[""]))
+        self.add_error(field, message)
+
+
+# What a refused answer means, in the page's language, where the engine's own English
+# message (naming the field and the accepted values) cannot be shown as it is.
+ENGINE_ERRORS = {
+    "temperature": gettext_lazy("Check the temperature and type it again as a number, "
+                                "such as 37.2."),
+    "heart_rate": gettext_lazy("Check the heart rate and type it again as a number of beats "
+                               "a minute, such as 72."),
+    "note": gettext_lazy("The note is too long, or holds a character that cannot be kept."),
+    "doses_taken": gettext_lazy("Choose only doses whose time has come."),
+    "": gettext_lazy("This check-in could not be saved: please check your answers."),
+}

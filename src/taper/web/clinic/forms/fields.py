@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 from zoneinfo import available_timezones
 
 from django import forms
 
 from taper.core.limits import MAX_LABEL_CHARS, MAX_NOTE_CHARS
+
+if TYPE_CHECKING:  # django-stubs' name for a lazy translation (gettext_lazy)
+    from django.utils.functional import _StrPromise
 
 
 @cache
@@ -15,7 +19,7 @@ def timezone_choices() -> list[tuple[str, str]]:
     return [(z, z.replace("_", " ")) for z in sorted(available_timezones()) if "/" in z or z == "UTC"]
 
 
-def text(label: str, *, required: bool = False, help_text: str = "", inputmode: str = "",
+def text(label: str | _StrPromise, *, required: bool = False, help_text: str = "", inputmode: str = "",
          input_type: str = "text", max_length: int = MAX_LABEL_CHARS,
          **attrs: str) -> forms.CharField:
     """A text field kept exactly as typed: the engine's parser is the one that validates.
@@ -29,7 +33,7 @@ def text(label: str, *, required: bool = False, help_text: str = "", inputmode: 
                            widget=widget, max_length=max_length)
 
 
-def note(label: str, *, rows: int = 3) -> forms.CharField:
+def note(label: str | _StrPromise, *, rows: int = 3) -> forms.CharField:
     """Free text of at most MAX_NOTE_CHARS characters (taper.core.limits), never a NUL."""
     return forms.CharField(label=label, required=False, max_length=MAX_NOTE_CHARS,
                            widget=forms.Textarea(attrs={"rows": rows}))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from taper.exports.options import MAX_MONITORING_DAYS
 from taper.web.clinic.forms.fields import note as note_field
@@ -12,22 +13,22 @@ from taper.web.clinic.forms.fields import timezone_choices
 
 
 class PatientForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=200)
-    email = forms.EmailField(label="Email address")
-    timezone = forms.ChoiceField(label="Time zone", choices=timezone_choices,
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("Email address"))
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices,
                                  initial="Europe/London")
 
 
 class PasswordForm(forms.Form):
-    password = forms.CharField(label="New password", widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}), help_text="At least 10 characters.")
-    password_again = forms.CharField(label="The same password again", widget=forms.PasswordInput(
+    password = forms.CharField(label=_("New password"), widget=forms.PasswordInput(
+        attrs={"autocomplete": "new-password"}), help_text=_("At least 10 characters."))
+    password_again = forms.CharField(label=_("The same password again"), widget=forms.PasswordInput(
         attrs={"autocomplete": "new-password"}))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("password") and data.get("password_again") not in (None, data["password"]):
-            self.add_error("password_again", "The two passwords are not the same.")
+            self.add_error("password_again", _("The two passwords are not the same."))
         return data
 
 

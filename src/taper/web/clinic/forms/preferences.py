@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from taper.web.clinic.forms.fields import text
 
@@ -17,9 +18,14 @@ class ClinicContactForm(forms.Form):
 
 
 class PatientPreferencesForm(forms.Form):
+    # Each language is named in itself, so a person who cannot read the page finds their own.
+    language = forms.ChoiceField(
+        label=_("Language of your pages and e-mails"), widget=forms.RadioSelect,
+        choices=[("", _("The same as my browser")), ("en", "English"), ("es", "Español")],
+        required=False)
     temperature_unit = forms.ChoiceField(
-        label="Temperature unit for your check-in", widget=forms.RadioSelect,
-        choices=[("C", "Celsius (°C)"), ("F", "Fahrenheit (°F)")])
+        label=_("Temperature unit for your check-in"), widget=forms.RadioSelect,
+        choices=[("C", _("Celsius (°C)")), ("F", _("Fahrenheit (°F)"))])
     dose_alarms = forms.ChoiceField(
-        label="A reminder at each dose time in your calendar link", widget=forms.RadioSelect,
-        choices=[("on", "On"), ("off", "Off")])
+        label=_("A reminder at each dose time in your calendar link"), widget=forms.RadioSelect,
+        choices=[("on", _("On")), ("off", _("Off"))])

@@ -107,6 +107,7 @@ def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
     decision = _assess(checkin, plan, earlier, parsed, since, today, rules)
     result = decision_json(decision, rules)
     result["today"] = today.isoformat()
+    result["words"] = _translated_words(checkin, plan, earlier, parsed, since, today)
     held = None
     already = Decision.objects.filter(patient=patient, today=today, held_version__isnull=False)
     if (decision.held_plan is not None and decision.action != "proceed" and not already.exists()
@@ -119,6 +120,24 @@ def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
         data=result, flagged_for_clinician=decision.clinician_flag, held_version=held)
     raise_for_decision(stored)  # a red flag or contact_prescriber: the clinician, once a day
     return stored
+
+
+def _translated_words(checkin: CheckIn, plan: Plan, earlier: list[Row],
+                      parsed: Sequence[Reading], since: date, today: date) -> dict[str, Any]:
+    """The patient's words of the same decision in each translated language (the same rules
+    and sources, their texts in that language: knowledge/languages.py), so a patient reading
+    Spanish is told exactly what the English says. The English stays the record."""
+    from taper.knowledge.languages import TRANSLATED
+    from taper.knowledge.monitoring import load_monitoring
+
+    words: dict[str, Any] = {}
+    for lang in TRANSLATED:
+        other = _assess(checkin, plan, earlier, parsed, since, today,
+                        load_monitoring(plan.drug_id, lang))
+        words[lang] = {"message": other.message,
+                       "basis": [{"statement": b.statement, "source": b.source}
+                                 for b in other.basis]}
+    return words
 
 
 def _refuse_doses_ahead(reading: Reading, patient: Patient, moment: datetime | None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.db import transaction
 
 from taper.web.clinic.audit.trail import audited
@@ -43,8 +44,10 @@ def set_clinic_contact(*, clinician: User, name: str, phone: str, hours: str) ->
 @transaction.atomic
 @audited("set_patient_preferences", actor="actor")
 def set_patient_preferences(*, patient: Patient, actor: User, temperature_unit: str | None = None,
-                            dose_alarms: bool | None = None) -> Patient:
-    """The patient's own choices: the check-in's temperature unit, reminders in the feed."""
+                            dose_alarms: bool | None = None,
+                            language: str | None = None) -> Patient:
+    """The patient's own choices: the check-in's temperature unit, reminders in the feed,
+    the language of their pages ("" follows the browser)."""
     if patient.user_id != actor.pk:
         raise ServiceError("", "only the patient changes their own settings")
     if temperature_unit is not None:
@@ -53,7 +56,13 @@ def set_patient_preferences(*, patient: Patient, actor: User, temperature_unit: 
         patient.temperature_unit = temperature_unit
     if dose_alarms is not None:
         patient.dose_alarms = dose_alarms
-    patient.save(update_fields=["temperature_unit", "dose_alarms"])
+    if language is not None:
+        if language not in ("", *(code for code, _ in settings.LANGUAGES)):
+            raise ServiceError("language", "must be one of: "
+                               + ", ".join(code for code, _ in settings.LANGUAGES)
+                               + ", or empty for the browser's")
+        patient.language = language
+    patient.save(update_fields=["temperature_unit", "dose_alarms", "language"])
     return patient
 
 

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from taper.web.clinic import services
@@ -49,9 +50,11 @@ def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
     if token is None:
         raise Http404
     if services.revoke_api_token(token=token, actor=request.user):
-        messages.success(request, f"The token “{token.name}” is revoked. It no longer works.")
+        messages.success(request, gettext("The token “%(name)s” is revoked. It no longer works.")
+                         % {"name": token.name})
     else:
-        messages.info(request, f"The token “{token.name}” was already revoked.")
+        messages.info(request, gettext("The token “%(name)s” was already revoked.") % {
+            "name": token.name})
     return redirect("account")
 
 

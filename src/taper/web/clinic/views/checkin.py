@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.timezone import now
+from django.utils.translation import gettext
 
 from taper.core.plan import Plan
 from taper.web.clinic import services
@@ -20,6 +21,7 @@ from taper.web.clinic.models import Patient, Role
 from taper.web.clinic.services.doses import taken_times
 from taper.web.clinic.services.followup import monitored_version
 from taper.web.clinic.views.access import AuthedRequest, role_required
+from taper.web.clinic.wording import day_words, page_language
 
 
 def doses_due(plan: Plan, zone: str, at: datetime | None = None) -> tuple[time, ...]:
@@ -35,15 +37,15 @@ def last_readings(patient: Patient, day: date) -> tuple[dict[str, Any], str]:
     "since ..." for the question that asks what is new or worse."""
     last = patient.checkins.filter(date__lte=day).order_by("-date", "-id").first()
     if last is None:
-        return {}, "today"
+        return {}, gettext("today")
     carried: dict[str, Any] = {"symptoms": dict(last.data.get("symptoms", {}))}
     if last.data.get("spasticity") is not None:
         carried["spasticity"] = last.data["spasticity"]
     if last.date == day:
-        return carried, "since you last checked in today"
+        return carried, gettext("since you last checked in today")
     if last.date == day - timedelta(days=1):
-        return carried, "since yesterday"
-    return carried, f"since your last check-in on {last.date:%a} {last.date.day} {last.date:%b}"
+        return carried, gettext("since yesterday")
+    return carried, gettext("since your last check-in on %(day)s") % {"day": day_words(last.date)}
 
 
 def _me(request: AuthedRequest) -> Patient:
@@ -63,13 +65,16 @@ def checkin(request: AuthedRequest) -> HttpResponse:
     version = monitored_version(patient, day)
     if version is None:
         return render(request, "clinic/checkin_no_plan.html", {"patient": patient})
-    rules, questions = load_monitoring(version.plan.drug), load_checkin_questions(version.plan.drug)
+    # The questions in the page's language; the answers are the same ids and numbers.
+    lang = page_language()
+    rules = load_monitoring(version.plan.drug, lang)
+    questions = load_checkin_questions(version.plan.drug, lang)
     carried, since = last_readings(patient, day)
     flag = request.POST.get("red_flag")
     if request.method == "POST" and flag is not None and flag != "none":
         question = questions.red_flag(flag)
         if question is None:
-            return _first_screen(request, patient, questions, FIRST_ANSWER, status=400)
+            return _first_screen(request, patient, questions, str(FIRST_ANSWER), status=400)
         symptoms = {**carried.get("symptoms", {})}
         for symptom, severity in question.means.items():
             symptoms[symptom] = max(severity, int(symptoms.get(symptom, 0)))
@@ -81,7 +86,7 @@ def checkin(request: AuthedRequest) -> HttpResponse:
     if request.method != "POST" and request.GET.get("flags") != "none":
         return _first_screen(request, patient, questions)
     if request.method == "POST" and request.POST.get("red_flags") != "none":
-        return _first_screen(request, patient, questions, FIRST_ANSWER, status=400)
+        return _first_screen(request, patient, questions, str(FIRST_ANSWER), status=400)
 
     due = doses_due(stored_plan(version.plan_json), patient.timezone, now())
     taken = {t.strftime("%H:%M") for t in taken_times(patient, day) if t in due}

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from taper.exports import FORMATS
@@ -84,9 +85,9 @@ def feed_new(request: AuthedRequest, patient_id: int) -> HttpResponse:
 def feed_revoke(request: AuthedRequest, patient_id: int) -> HttpResponse:
     patient = patient_or_theirs(request.user, patient_id)
     if services.revoke_calendar_feed(patient=patient, actor=request.user):
-        messages.success(request, "The calendar link is turned off. It no longer works.")
+        messages.success(request, gettext("The calendar link is turned off. It no longer works."))
     else:
-        messages.info(request, "There was no calendar link to turn off.")
+        messages.info(request, gettext("There was no calendar link to turn off."))
     return redirect("feed_settings", patient_id=patient.pk)
 
 

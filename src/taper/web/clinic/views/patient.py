@@ -9,20 +9,24 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.timezone import now
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from taper.web.clinic import services
 from taper.web.clinic.engine import local_today
 from taper.web.clinic.models import Decision, DoseMark, Patient, PlanVersion, Role
-from taper.web.clinic.presenters import patient_basis, suggestion_rows
+from taper.web.clinic.presenters import patient_basis, patient_words, suggestion_rows
 from taper.web.clinic.services.followup import monitoring_left, upcoming_followups
 from taper.web.clinic.today import today_for
 from taper.web.clinic.views.access import AuthedRequest, decision_for, role_required
 from taper.web.clinic.views.checkin import checkin as checkin  # re-exported: the URLs' names
 from taper.web.clinic.views.checkin import doses_due as doses_due
+from taper.web.clinic.wording import clock_words
 
-MARK_WORDS = {DoseMark.TAKEN: "marked as taken", DoseMark.LATE: "marked as taken late",
-              DoseMark.SKIPPED: "marked as skipped"}
+MARK_WORDS = {DoseMark.TAKEN: gettext_lazy("%(at)s dose: marked as taken."),
+              DoseMark.LATE: gettext_lazy("%(at)s dose: marked as taken late."),
+              DoseMark.SKIPPED: gettext_lazy("%(at)s dose: marked as skipped."),
+              "undo": gettext_lazy("%(at)s dose: mark taken back.")}
 
 
 def _me(request: AuthedRequest) -> Patient:
@@ -71,17 +75,20 @@ def dose_taken(request: AuthedRequest) -> HttpResponse:
             services.mark_dose(patient=patient, recorded_by=request.user, mark=mark,
                                day=local_today(patient.timezone), at=at, moment=now())
     except ValueError as exc:  # ServiceError is a ValueError, as is a malformed time
-        messages.error(request, _sentence(getattr(exc, "message", "That is not a dose time.")))
+        messages.error(request, _sentence(getattr(exc, "message", gettext("That is not a dose time."))))
     else:
-        words = "mark taken back" if mark == "undo" else MARK_WORDS[DoseMark(mark)]
-        messages.success(request, f"{at:%H:%M} dose: {words}.")
+        words = MARK_WORDS["undo" if mark == "undo" else DoseMark(mark)]
+        messages.success(request, str(words) % {"at": clock_words(at)})
     return redirect("today")
 
 
 def _noticed(message: str) -> str:
     """What the patient reported, from the emergency message's last clause, so the page
     shows each instruction once; "" when the words differ (the message is shown whole)."""
-    _, found, tail = message.partition("what you noticed: ")
+    for marker in ("what you noticed: ", "lo que notó: "):  # the emergency message's last clause
+        _, found, tail = message.partition(marker)
+        if found:
+            break
     return tail.rstrip(".") if found and "." not in tail.rstrip(".") else ""
 
 
@@ -132,10 +139,13 @@ def decision_detail(request: AuthedRequest, decision_id: int) -> HttpResponse:
 
         return clinician_decision(request, decision)
     template = "clinic/emergency.html" if decision.is_emergency else "clinic/decision.html"
+    words = patient_words(decision.data) if request.user.role in (Role.PATIENT, Role.CARER) else {
+        "message": decision.data.get("message", ""), "why": patient_basis(decision.data)}
     return render(request, template, {
         "decision": decision, "d": decision.data, "patient": decision.patient,
-        "suggestions": suggestion_rows(decision.data), "why": patient_basis(decision.data),
+        "message": words["message"],
+        "suggestions": suggestion_rows(decision.data), "why": words["why"],
         "clinic": contact_of(decision.patient),
         "last_reduction": _date(decision.data.get("last_reduction")),
-        "noticed": _noticed(str(decision.data.get("message", ""))),
+        "noticed": _noticed(str(words["message"])),
         "emergency_number": settings.TAPER_EMERGENCY_NUMBER})

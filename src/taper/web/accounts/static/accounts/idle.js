@@ -19,8 +19,10 @@
   }
 
   function words(seconds) {
-    if (seconds >= 90) { return Math.round(seconds / 60) + " minutes"; }
-    return seconds > 1 ? seconds + " seconds" : "a moment";
+    // The words come from the page, in its language (docs/web.md "Languages").
+    var say = function (name, n) { return box.getAttribute("data-" + name).replace("__N__", n); };
+    if (seconds >= 90) { return say("minutes", Math.round(seconds / 60)); }
+    return seconds > 1 ? say("seconds", seconds) : box.getAttribute("data-moment");
   }
 
   function ask(method) {
