@@ -196,26 +196,28 @@ def _today_statements(cast: Cast) -> list[str]:
 
 
 @pytest.mark.parametrize("days", [3, 90])
-def test_today_is_fourteen_statements_whatever_the_history(cast: Cast, days: int) -> None:
+def test_today_is_fifteen_statements_whatever_the_history(cast: Cast, days: int) -> None:
     _history(cast.patient, days)
     made = _today_statements(cast)
     # session; user; two second-factor devices; patient; version; today's marks; the
     # check-in dates (the chart, and whether today has one); today's decision; follow-ups;
-    # the clinician (the clinic to call); chain head; audit row; head moved on.
-    assert len(made) == 14, "\n".join(made)
+    # the clinician (the clinic to call); unread messages (the nav's count, asked once);
+    # chain head; audit row; head moved on.
+    assert len(made) == 15, "\n".join(made)
     assert not [sql for sql in made if "clinic_patient" in sql and "WHERE" in sql
                 and '"user_id" =' in sql and sql.startswith('SELECT "clinic_patient"."id" AS')]
 
 
-def test_the_desk_is_ten_statements(cast: Cast) -> None:
+def test_the_desk_is_eleven_statements(cast: Cast) -> None:
     desk = Client()
     desk.force_login(cast.clinician)
     assert desk.get("/desk/").status_code == 200
     with CaptureQueriesContext(connection) as read:
         assert desk.get("/desk/").status_code == 200
     # session; user; second-factor device; the patients; their decisions; their versions;
-    # the dose changes ahead; chain head; audit row; head moved on.
-    assert len(statements(read)) == 10, "\n".join(statements(read))
+    # the dose changes ahead; unread messages (the nav and the desk share one count); chain
+    # head; audit row; head moved on.
+    assert len(statements(read)) == 11, "\n".join(statements(read))
 
 
 def test_marking_a_dose_is_thirteen_statements(cast: Cast, every_dose_due: None) -> None:

@@ -24,7 +24,7 @@ class MeOut(Schema):
     role: str
 
 
-@router.get("/me", response={200: MeOut, **{code: Error for code in (401, 429)}},
+@router.get("/me", response={200: MeOut, **{code: Error for code in (401, 429, 500)}},
             url_name="me", summary="Who this token (or session) belongs to")
 def me(request: HttpRequest) -> Any:
     user = request.user
