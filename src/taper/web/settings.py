@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "taper.web.ops",
     "taper.web.records",  # a patient's whole record; retention and legal hold
     "taper.web.accounts",
+    "taper.web.reminders",  # e-mail reminders, the web app manifest and offline use
 ]
 
 MIDDLEWARE = [

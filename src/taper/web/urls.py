@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("taper.web.clinic.urls")),
     path("", include("taper.web.records.urls")),
     path("", include("taper.web.accounts.urls")),
+    path("", include("taper.web.reminders.urls")),
 ]
 
 # /static/ is WhiteNoise's (settings.MIDDLEWARE), or the proxy's with TAPER_SERVE_STATIC=0.
