@@ -77,6 +77,13 @@ RULES: dict[str, Rule] = {
     # A patient's whole record and legal hold (taper.web.records).
     "record_download": Rule("patient", get=EXPORT),
     "legal_hold": Rule("patient", post=ATTEMPT),
+    # Reminders and offline use (taper.web.reminders): the manifest, the service worker and
+    # the offline page hold nothing personal and are fetched by the browser on its own.
+    "reminder_settings": Rule("me", post=ATTEMPT),
+    "manifest": Rule(silent=True),
+    "service_worker": Rule(silent=True),
+    "offline": Rule(silent=True),
+    "offline_emergency": Rule("me", get=VIEW),
     # Identity (taper.web.accounts): the second factor, passwords, the session's time left.
     # The reset link's token is in its path: no row for it (a refusal there is a page, not a 4xx).
     "two_step_setup": Rule("account", post=ATTEMPT),
