@@ -73,6 +73,7 @@
     if (document.querySelector(".error, .has-error")) { return Promise.resolve(); }
     var copy = document.documentElement.cloneNode(true);
     copy.querySelectorAll(".messages, .offline-note").forEach(function (el) { el.remove(); });
+    copy.querySelectorAll("[data-offline-stamp]").forEach(function (el) { el.removeAttribute("hidden"); });
     var html = "<!doctype html>\n" + copy.outerHTML;
     return caches.open(PAGES).then(function (pages) {
       return pages.put(path + location.search, keptCopy(html));
@@ -104,7 +105,7 @@
   // has answered it (sent, or refused as a form error); kept while offline or logged out.
   var sending = false;
   function sendKept() {
-    if (sending || !navigator.onLine || fromPhone) { return Promise.resolve(); }
+    if (sending || !navigator.onLine) { return Promise.resolve(); }
     sending = true;
     var run = function () {
       return caches.open(OUTBOX).then(function (box) {
@@ -153,7 +154,7 @@
     if (form.querySelector("#logout") || form.getAttribute("action") === "/logout/") {
       event.preventDefault();
       caches.keys().then(function (names) {
-        return Promise.all(names.filter(function (n) { return n.indexOf("taper-") === 0; })
+        return Promise.all(names.filter(function (n) { return n.indexOf("taper-") === 0 && n !== "taper-shell"; })
           .map(function (n) { return caches.delete(n); }));
       }).finally(function () { form.submit(); });
       return;

@@ -1,0 +1,127 @@
+"""Installable and offline (issue 14.5) in real Chromium at 390 × 844: the manifest and its
+icons, Today and the plan readable offline with "Last updated", a check-in made offline sent
+once when back online, and a red flag answered offline reaching the emergency message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page
+
+from taper.web.clinic.models import CheckIn, Patient
+from tests.browser.conftest import Pages
+from tests.browser.test_journey import log_in
+from tests.browser.test_phone import sam_with_a_plan
+
+pytestmark = pytest.mark.browser
+
+
+def ready(page: Page) -> None:
+    """offline.js has kept this page (and Today's links) and the worker controls the page."""
+    page.wait_for_selector("html[data-offline-ready]", state="attached")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+
+
+def online_on_today(phone: Pages, sam: Patient) -> Page:
+    """Logged in, Today opened twice: the second time under the service worker's control."""
+    page = phone.page
+    log_in(phone, sam.user.email)
+    page.wait_for_selector("[data-testid=today-doses]")
+    ready(page)
+    phone.go("/today/")
+    ready(page)
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
+    return page
+
+
+def test_the_manifest_is_valid_and_its_icons_are_fetchable(open_phone: Callable[..., Pages]) -> None:
+    phone = open_phone()
+    response = phone.page.request.get(phone.base_url + "/manifest.webmanifest")
+    assert response.ok and response.headers["content-type"] == "application/manifest+json"
+    manifest = response.json()
+    for field in ("name", "short_name", "start_url", "display", "theme_color", "icons"):
+        assert manifest[field], field
+    assert manifest["start_url"] == "/today/"
+    for icon in manifest["icons"]:
+        got = phone.page.request.get(phone.base_url + icon["src"])
+        assert got.ok and got.headers["content-type"] == "image/png", icon
+    assert {"maskable", "any"} == {i["purpose"] for i in manifest["icons"]}
+    phone.go("/login/")
+    assert phone.page.locator("link[rel=manifest]").get_attribute("href") == "/manifest.webmanifest"
+
+
+@pytest.mark.hazard("HZ-036")
+def test_today_and_the_plan_stay_readable_offline_with_last_updated(
+        open_phone: Callable[..., Pages]) -> None:
+    sam = sam_with_a_plan()
+    phone = open_phone()
+    page = online_on_today(phone, sam)
+    doses = page.inner_text("[data-testid=today-doses]")
+    phone.context.set_offline(True)
+    phone.go("/today/")
+    stamp = page.wait_for_selector("[data-offline-stamp]")
+    assert stamp.is_visible() and "Last updated" in stamp.inner_text()
+    assert page.inner_text("[data-testid=today-doses]") == doses
+    phone.check("phone-today-offline")
+    page.click("text=See the whole plan")
+    page.wait_for_selector("[data-offline-stamp]")
+    assert "/plans/" in page.url and page.locator("table").count() >= 1
+    phone.context.set_offline(False)
+    phone.go("/today/")
+    ready(page)
+    page.click("#logout")  # another person on this phone must not see Sam's pages
+    page.wait_for_url("**/login/**")
+    kept = page.evaluate("caches.keys()")
+    assert not [name for name in kept if name in ("taper-pages", "taper-outbox")], kept
+    phone.context.set_offline(True)
+    phone.go("/today/")
+    assert "You are offline" in page.content()
+    assert "Last updated" not in page.content() and sam.name not in page.content()
+
+
+@pytest.mark.hazard("HZ-034")
+def test_a_check_in_made_offline_is_sent_once_when_back_online(
+        open_phone: Callable[..., Pages]) -> None:
+    sam = sam_with_a_plan()
+    phone = open_phone()
+    page = online_on_today(phone, sam)
+    phone.go("/checkin/?flags=none")
+    ready(page)
+    phone.context.set_offline(True)
+    page.click("label[for=id_new_or_worse_0]")  # No
+    if page.locator("input[name=doses_all]").count():
+        page.click("label[for=id_doses_all_0]")  # Yes, all of them
+    page.click("#submit-checkin")
+    note = page.wait_for_selector(".offline-note")
+    assert "It is saved on this phone and will be sent when you are back online" in note.inner_text()
+    phone.check("phone-checkin-saved-offline")
+    assert not CheckIn.objects.exists()
+    phone.context.set_offline(False)
+    page.wait_for_selector("text=Your saved check-in has been sent.")
+    assert CheckIn.objects.filter(patient=sam).count() == 1
+    phone.go("/today/")  # a later page finds nothing left to send
+    ready(page)
+    assert CheckIn.objects.filter(patient=sam).count() == 1
+    assert page.evaluate("caches.open('taper-outbox').then(b => b.keys()).then(k => k.length)") == 0
+
+
+@pytest.mark.hazard("HZ-035")
+def test_a_red_flag_answered_offline_shows_the_emergency_message_and_is_sent_later(
+        open_phone: Callable[..., Pages]) -> None:
+    sam = sam_with_a_plan()
+    phone = open_phone()
+    page = online_on_today(phone, sam)
+    phone.context.set_offline(True)
+    page.click("#start-checkin")
+    page.click("#flag-seizure")
+    page.wait_for_selector("[data-testid=emergency]")
+    assert page.locator("[data-testid=call-emergency]").get_attribute("href") == "tel:112"
+    assert page.locator("[data-offline-saved]").is_visible()
+    phone.check("phone-emergency-offline")
+    assert not CheckIn.objects.exists()
+    phone.context.set_offline(False)
+    page.wait_for_selector("text=Your saved check-in has been sent.")
+    stored = CheckIn.objects.get(patient=sam)
+    assert stored.data["symptoms"].get("seizure")
