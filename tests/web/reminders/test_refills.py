@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from taper.web.clinic.models import Patient
-from taper.web.reminders.refills import refill_notices
 from taper.web.reminders.policy import policy
+from taper.web.reminders.refills import refill_notices
 from tests.web import factories
 from tests.web.conftest import Cast
 from tests.web.reminders.plans import LIQUID, liquid_plan

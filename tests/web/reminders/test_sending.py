@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import time
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -129,3 +130,12 @@ def test_three_senders_at_once_send_each_reminder_exactly_once(cast: Cast, ana: 
     assert sorted(m.to[0] for m in mail.outbox).count("ana@example.org") == 2
     assert sum(r.checkin + r.refill for r in results) == 4  # type: ignore[attr-defined]
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+def test_the_command_prints_one_line_and_exits_0_and_2_on_a_bad_flag(tmp_path: Path) -> None:
+    from tests.web.test_cli import taper
+
+    run = taper("sendreminders", tmp_path=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == ["0 check-in and 0 refill reminder(s) sent, 0 failed"]
+    assert taper("sendreminders", "--now", tmp_path=tmp_path).returncode == 2

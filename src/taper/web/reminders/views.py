@@ -33,7 +33,7 @@ def reminder_settings(request: AuthedRequest) -> HttpResponse:
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}")
+            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
         return redirect("patient_preferences")
     data = form.cleaned_data
     services.set_reminder_settings(

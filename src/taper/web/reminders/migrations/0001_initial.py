@@ -2,8 +2,9 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import taper.web.reminders.models
 from django.db import migrations, models
+
+import taper.web.reminders.models
 
 
 class Migration(migrations.Migration):
