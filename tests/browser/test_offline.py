@@ -6,6 +6,7 @@ once when back online, and a red flag answered offline reaching the emergency me
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page
@@ -14,6 +15,7 @@ from taper.web.clinic.models import CheckIn, Patient
 from tests.browser.conftest import Pages
 from tests.browser.test_journey import log_in
 from tests.browser.test_phone import sam_with_a_plan
+from tests.web import factories
 
 pytestmark = pytest.mark.browser
 
@@ -78,6 +80,7 @@ def test_today_and_the_plan_stay_readable_offline_with_last_updated(
     phone.context.set_offline(True)
     phone.go("/today/")
     assert "You are offline" in page.content()
+    phone.check("phone-offline-page")
     assert "Last updated" not in page.content() and sam.name not in page.content()
 
 
@@ -125,3 +128,21 @@ def test_a_red_flag_answered_offline_shows_the_emergency_message_and_is_sent_lat
     page.wait_for_selector("text=Your saved check-in has been sent.")
     stored = CheckIn.objects.get(patient=sam)
     assert stored.data["symptoms"].get("seizure")
+
+
+@pytest.mark.hazard("HZ-034")
+def test_a_check_in_kept_from_an_earlier_day_is_not_stored_as_todays(
+        open_phone: Callable[..., Pages]) -> None:
+    sam = sam_with_a_plan()
+    phone = open_phone()
+    page = online_on_today(phone, sam)
+    yesterday = (factories.today_of(sam) - timedelta(days=1)).isoformat()
+    page.evaluate("""([me, day]) => caches.open('taper-outbox').then(box => box.put(
+        '/__outbox/1-test', new Response(new URLSearchParams({
+          red_flags: 'none', new_or_worse: 'no', doses_all: 'yes',
+          _offline_user: me, _offline_day: day}).toString())))""", [str(sam.user.pk), yesterday])
+    phone.go("/today/")
+    note = page.wait_for_selector(".offline-note")
+    assert "was for an earlier day, so it was not sent" in note.inner_text()
+    assert not CheckIn.objects.exists()
+    assert page.evaluate("caches.open('taper-outbox').then(b => b.keys()).then(k => k.length)") == 0

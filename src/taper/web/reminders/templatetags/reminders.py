@@ -32,6 +32,14 @@ def offline_stamp(context: template.Context) -> str:
     return dateformat.format(moment, "D j M, H:i")
 
 
+@register.simple_tag(takes_context=True)
+def patient_day(context: template.Context) -> str:
+    """The patient's today in their zone, for offline.js (never shown): a check-in kept
+    offline is sent only on the day it was made."""
+    patient = _patient(context)
+    return "" if patient is None else local_today(patient.timezone).isoformat()
+
+
 @register.inclusion_tag("reminders/_settings.html", takes_context=True)
 def reminder_settings_form(context: template.Context) -> dict[str, Any]:
     row = settings_for(context["user"].patient)

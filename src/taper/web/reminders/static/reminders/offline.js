@@ -10,6 +10,8 @@
   if (!script || !("caches" in window)) { return; }
   var PAGES = "taper-pages", OUTBOX = "taper-outbox", META = "taper-meta";
   var me = script.getAttribute("data-patient");  // null on the offline page: leave all as is
+  var day = script.getAttribute("data-day") || "";  // the patient's own today (their zone)
+  var REFRESH_MS = 10 * 60 * 1000;
   var KEEP = [/^\/today\/$/, /^\/plans\/\d+\/$/, /^\/checkin\/$/, /^\/offline\/emergency\/$/];
 
   function words(name) {
@@ -35,7 +37,10 @@
   }
 
   showSaved();
-  if (me === null) { return; }
+  if (me === null) {  // the offline page: back online, Today (live) sends what was kept
+    window.addEventListener("online", function () { location.href = "/today/"; });
+    return;
+  }
   if (me === "") {  // not a patient: nothing of a patient's stays readable here
     caches.delete(PAGES);
     return;
@@ -64,7 +69,7 @@
 
   function keptCopy(html) {
     return new Response(html.replace("data-offline-stamp hidden", "data-offline-stamp"), {
-      headers: {"Content-Type": "text/html; charset=utf-8"}});
+      headers: {"Content-Type": "text/html; charset=utf-8", "X-Kept-At": String(Date.now())}});
   }
 
   function keepThisPage() {
@@ -88,7 +93,13 @@
     });
     return caches.open(PAGES).then(function (pages) {
       return Promise.all(wanted.map(function (href) {
-        return fetch(href, {credentials: "same-origin"}).then(function (response) {
+        return pages.match(href).then(function (hit) {
+          // Fetched again at most every REFRESH_MS: each fetch is a page view in the audit
+          // trail, and Today is opened often. A page visited is kept fresh at every visit.
+          var age = hit ? Date.now() - Number(hit.headers.get("X-Kept-At") || 0) : Infinity;
+          return age < REFRESH_MS ? null : fetch(href, {credentials: "same-origin"});
+        }).then(function (response) {
+          if (response === null) { return null; }
           if (!response.ok || response.redirected) { return null; }
           return response.text().then(function (html) { return pages.put(href, keptCopy(html)); });
         }).catch(function () { return null; });
@@ -105,7 +116,7 @@
   // has answered it (sent, or refused as a form error); kept while offline or logged out.
   var sending = false;
   function sendKept() {
-    if (sending || !navigator.onLine) { return Promise.resolve(); }
+    if (sending || !navigator.onLine || fromPhone) { return Promise.resolve(); }
     sending = true;
     var run = function () {
       return caches.open(OUTBOX).then(function (box) {
@@ -127,6 +138,10 @@
       if (body === null) { return false; }
       var form = new URLSearchParams(body);
       if (form.get("_offline_user") !== me) { return box.delete(key).then(function () { return false; }); }
+      if (form.get("_offline_day") !== day) {
+        // Sent now it would be stored as today's check-in, with another day's answers.
+        return box.delete(key).then(function () { say(words("stale"), true); return false; });
+      }
       form.set("csrfmiddlewaretoken", token());  // this session's token: CSRF keeps working
       return fetch("/checkin/", {method: "POST", body: form, credentials: "same-origin",
                                  headers: {"X-CSRFToken": token()}})
@@ -137,7 +152,11 @@
             return true;
           }
           if (response.ok) {
-            return box.delete(key).then(function () { say(words("sent"), false); return false; });
+            return box.delete(key).then(function () {
+              document.querySelectorAll("[data-offline-saved]").forEach(function (el) { el.hidden = true; });
+              say(words("sent"), false);
+              return false;
+            });
           }
           if (response.status === 400) {
             return box.delete(key).then(function () { say(words("refused"), true); return false; });
@@ -160,11 +179,13 @@
       return;
     }
     if (new URL(form.action, location.href).pathname !== "/checkin/") { return; }
-    var mark = form.querySelector('input[name="_offline_user"]') || document.createElement("input");
-    mark.type = "hidden";
-    mark.name = "_offline_user";
-    mark.value = me;
-    form.appendChild(mark);
+    [["_offline_user", me], ["_offline_day", day]].forEach(function (pair) {
+      var mark = form.querySelector('input[name="' + pair[0] + '"]') || document.createElement("input");
+      mark.type = "hidden";
+      mark.name = pair[0];
+      mark.value = pair[1];
+      form.appendChild(mark);
+    });
     if (navigator.onLine) { return; }
     event.preventDefault();
     var data = new URLSearchParams(new FormData(form, event.submitter || undefined));
@@ -182,7 +203,10 @@
     });
   });
 
-  window.addEventListener("online", function () { sendKept(); });
+  window.addEventListener("online", function () {
+    // A kept copy's day may be past: the live page is fetched, and it sends what was kept.
+    if (fromPhone) { location.reload(); } else { sendKept(); }
+  });
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(function () { return null; });
   }
