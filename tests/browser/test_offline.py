@@ -70,7 +70,9 @@ def test_today_and_the_plan_stay_readable_offline_with_last_updated(
     page.click("text=See the whole plan")
     page.wait_for_selector("[data-offline-stamp]")
     assert "/plans/" in page.url and page.locator("table").count() >= 1
-    phone.context.set_offline(False)
+    phone.context.set_offline(False)  # back online, the kept copy makes way for the live page
+    page.wait_for_selector("[data-offline-stamp]", state="hidden", timeout=30_000)
+    ready(page)
     phone.go("/today/")
     ready(page)
     page.click("#logout")  # another person on this phone must not see Sam's pages
@@ -118,6 +120,8 @@ def test_a_red_flag_answered_offline_shows_the_emergency_message_and_is_sent_lat
     page = online_on_today(phone, sam)
     phone.context.set_offline(True)
     page.click("#start-checkin")
+    page.wait_for_url("**/checkin/")
+    ready(page)
     page.click("#flag-seizure")
     page.wait_for_selector("[data-testid=emergency]")
     assert page.locator("[data-testid=call-emergency]").get_attribute("href") == "tel:112"
@@ -125,7 +129,11 @@ def test_a_red_flag_answered_offline_shows_the_emergency_message_and_is_sent_lat
     phone.check("phone-emergency-offline")
     assert not CheckIn.objects.exists()
     phone.context.set_offline(False)
-    page.wait_for_selector("text=Your saved check-in has been sent.")
+    try:
+        page.wait_for_selector("text=Your saved check-in has been sent.")
+    except Exception:
+        print("DEBUG", page.url, page.inner_text("main"))
+        raise
     stored = CheckIn.objects.get(patient=sam)
     assert stored.data["symptoms"].get("seizure")
 
@@ -146,3 +154,26 @@ def test_a_check_in_kept_from_an_earlier_day_is_not_stored_as_todays(
     assert "was for an earlier day, so it was not sent" in note.inner_text()
     assert not CheckIn.objects.exists()
     assert page.evaluate("caches.open('taper-outbox').then(b => b.keys()).then(k => k.length)") == 0
+
+
+@pytest.mark.hazard("HZ-034")
+def test_a_check_in_whose_post_fails_in_the_worker_is_kept_and_sent_later(
+        open_phone: Callable[..., Pages]) -> None:
+    """The form sent without offline.js's help (as if tapped before the script ran): the
+    service worker keeps the POST the network refused and says so."""
+    sam = sam_with_a_plan()
+    phone = open_phone()
+    page = online_on_today(phone, sam)
+    phone.go("/checkin/?flags=none")
+    ready(page)
+    page.click("label[for=id_new_or_worse_0]")  # No
+    if page.locator("input[name=doses_all]").count():
+        page.click("label[for=id_doses_all_0]")
+    phone.context.set_offline(True)
+    page.evaluate("HTMLFormElement.prototype.submit.call(document.querySelector('#submit-checkin').form)")
+    saved = page.wait_for_selector("[data-offline-saved]")
+    assert saved.is_visible() and "/offline/" in page.url
+    assert not CheckIn.objects.exists()
+    phone.context.set_offline(False)  # the offline page goes to Today, which sends it
+    page.wait_for_selector("text=Your saved check-in has been sent.")
+    assert CheckIn.objects.filter(patient=sam).count() == 1

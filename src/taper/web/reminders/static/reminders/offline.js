@@ -58,6 +58,7 @@
     return caches.open(META).then(function (meta) {
       return meta.match("/__owner").then(function (hit) { return hit ? hit.text() : ""; })
         .then(function (was) {
+          if (!fromPhone && day) { meta.put("/__day", new Response(day)); }
           if (was === me) { return null; }
           // Someone else's pages and check-ins never show or leave under this account.
           return Promise.all([caches.delete(PAGES), caches.delete(OUTBOX)]).then(function () {
@@ -203,10 +204,19 @@
     });
   });
 
+  // A kept copy's day may be past: once the server answers again the live page is fetched,
+  // and it sends what was kept. Asked every few seconds while the phone says it is online.
+  var probing = null;
+  function backOnline() {
+    probing = null;
+    fetch("/offline/", {cache: "no-store", credentials: "same-origin"}).then(function (response) {
+      if (response.ok) { location.reload(); } else { probing = setTimeout(backOnline, 5000); }
+    }, function () { probing = setTimeout(backOnline, 5000); });
+  }
   window.addEventListener("online", function () {
-    // A kept copy's day may be past: the live page is fetched, and it sends what was kept.
-    if (fromPhone) { location.reload(); } else { sendKept(); }
+    if (!fromPhone) { sendKept(); } else if (probing === null) { backOnline(); }
   });
+  if (fromPhone && navigator.onLine) { probing = setTimeout(backOnline, 5000); }
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(function () { return null; });
   }

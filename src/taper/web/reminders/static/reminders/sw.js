@@ -7,6 +7,7 @@
 var PAGES = "taper-pages";    // the patient's own pages (Today, the plan, the check-in)
 var SHELL = "taper-shell";    // static files and the offline page: nothing personal
 var OUTBOX = "taper-outbox";  // check-ins not sent yet
+var META = "taper-meta";      // whose pages these are, and their day (offline.js notes them)
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(SHELL)
@@ -80,10 +81,21 @@ function sendOrKeep(request) {
   });
 }
 
+// Whose check-in and which day it was made on: from the form (offline.js adds them), else
+// from what offline.js last noted (a form sent before its script had run).
 function keep(body) {
   var key = "/__outbox/" + Date.now() + "-" + Math.random().toString(36).slice(2);
-  return caches.open(OUTBOX).then(function (box) {
-    return box.put(new Request(key), new Response(body, {
+  var form = new URLSearchParams(body);
+  return caches.open(META).then(function (meta) {
+    return Promise.all(["/__owner", "/__day"].map(function (name) {
+      return meta.match(name).then(function (hit) { return hit ? hit.text() : ""; });
+    }));
+  }).then(function (noted) {
+    if (!form.get("_offline_user")) { form.set("_offline_user", noted[0]); }
+    if (!form.get("_offline_day")) { form.set("_offline_day", noted[1]); }
+    return caches.open(OUTBOX);
+  }).then(function (box) {
+    return box.put(new Request(key), new Response(form.toString(), {
       headers: {"Content-Type": "application/x-www-form-urlencoded"}}));
   });
 }
