@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import time
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,15 @@ def test_the_command_prints_one_line_and_exits_0_and_2_on_a_bad_flag(tmp_path: P
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines() == ["0 check-in and 0 refill reminder(s) sent, 0 failed"]
     assert taper("sendreminders", "--now", tmp_path=tmp_path).returncode == 2
+
+
+def test_the_django_admin_command_sends_the_same_reminders(
+        cast: Cast, monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.core.management import call_command
+
+    wants_checkin_email(cast.patient)
+    monkeypatch.setattr(sending, "current_time", lambda: local(cast.patient, 20, 10))
+    out = StringIO()
+    call_command("sendreminders", stdout=out)
+    assert out.getvalue().strip() == "1 check-in and 0 refill reminder(s) sent, 0 failed"
+    assert len(mail.outbox) == 1

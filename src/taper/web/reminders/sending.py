@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.timezone import now as current_time
 
 from taper.web.clinic.audit import chain, trail
@@ -115,8 +116,15 @@ def message(due: Due) -> tuple[str, str]:
     return " ".join(subject.split()), render_to_string(f"{name}.txt", context)
 
 
+def _language_of(patient: Patient) -> str:
+    """The patient's language when the account has one (issue 14.8 adds it), else the site's."""
+    chosen = getattr(patient, "language", "") or getattr(patient.user, "language", "")
+    return str(chosen or settings.LANGUAGE_CODE)
+
+
 def _send(reminder: Reminder, due: Due) -> bool:
-    subject, body = message(due)
+    with translation.override(_language_of(due.patient)):
+        subject, body = message(due)
     try:
         send_mail(subject, body, None, [due.patient.user.email], fail_silently=False)
     except Exception:  # any mail failure: give the claim back for the next run
