@@ -16,6 +16,8 @@ LOGIN = 1
 MATRIX: dict[str, tuple[str, tuple[int, ...]]] = {
     "reminder_settings": ("post", (403, 403, 302, 302, 403, LOGIN)),
     "reminder_settings#get": ("get", (405, 405, 405, 405, 405, 405)),
+    "patient_reminders": ("get", (200, 404, 403, 403, 403, LOGIN)),
+    "patient_reminders#post": ("post", (302, 404, 403, 403, 403, LOGIN)),
     "manifest": ("get", (200, 200, 200, 200, 200, 200)),
     "service_worker": ("get", (200, 200, 200, 200, 200, 200)),
     "offline": ("get", (200, 200, 200, 200, 200, 200)),
@@ -38,7 +40,9 @@ def test_every_reminders_url_answers_each_role_exactly(cast: Cast, client: Clien
     if user is not None:
         client.force_login(user)
     form = {"checkin_email": "on", "checkin_time": "20:00", "refill_email": "on", "refill_days": "7"}
-    response = getattr(client, method)(reverse(name.split("#")[0]), form)
+    url_name = name.split("#")[0]
+    args = [cast.patient.pk] if url_name == "patient_reminders" else []
+    response = getattr(client, method)(reverse(url_name, args=args), form)
     want = expected[ROLES.index(role)]
     if want == LOGIN:
         assert response.status_code == 302 and response["Location"].startswith("/login/")

@@ -66,3 +66,20 @@ def test_only_the_patient_turns_their_emails_on_and_no_one_else_sets_the_lead_ti
         with pytest.raises(ServiceError):
             set_reminder_settings(patient=cast.patient, actor=someone, refill_days=3)
     assert not ReminderSettings.objects.exists()
+
+
+@pytest.mark.parametrize(("days", "status"), [("1", 302), ("28", 302), ("0", 400), ("29", 400),
+                                              ("9" * 300, 400)])
+def test_the_clinician_sets_the_lead_time_on_the_patients_page(
+        cast: Cast, client: Client, days: str, status: int) -> None:
+    client.force_login(cast.clinician)
+    assert 'id="patient-reminders"' in client.get(
+        reverse("patient_detail", args=[cast.patient.pk])).content.decode()
+    url = reverse("patient_reminders", args=[cast.patient.pk])
+    response = client.post(url, {"refill_days": days})
+    assert response.status_code == status
+    if status == 302:
+        assert settings_for(cast.patient).refill_days == int(days)
+    else:
+        assert 'data-testid="error-refill_days"' in response.content.decode()
+        assert not ReminderSettings.objects.exists()

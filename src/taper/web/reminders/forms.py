@@ -26,3 +26,14 @@ class ReminderSettingsForm(forms.Form):
         max_value=policy().refill_days_high,
         help_text=_("Time to ask your pharmacy or clinic. Today shows a notice too."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+
+
+class RefillDaysForm(forms.Form):
+    """The clinician's one setting: the refill reminder's lead time for their patient."""
+
+    refill_days = forms.IntegerField(
+        label=_("Days before a new strength is first needed"), min_value=policy().refill_days_low,
+        max_value=policy().refill_days_high,
+        help_text=_("The patient sees a notice on Today and, unless they turned it off, an "
+                    "e-mail this many days ahead."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}))

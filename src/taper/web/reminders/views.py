@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from taper.web.clinic.models import Role
-from taper.web.clinic.views.access import AuthedRequest, role_required
+from taper.web.clinic.views.access import AuthedRequest, my_patient, role_required
 from taper.web.clinic.views.patient import contact_of
 from taper.web.reminders import services
-from taper.web.reminders.forms import ReminderSettingsForm
+from taper.web.reminders.forms import RefillDaysForm, ReminderSettingsForm
 
 THEME_COLOUR = "#0b4f8a"  # --accent in app.css
 _STATIC = Path(__file__).parent / "static" / "reminders"
@@ -42,6 +42,21 @@ def reminder_settings(request: AuthedRequest) -> HttpResponse:
         refill_days=data["refill_days"])
     messages.success(request, _("Saved."))
     return redirect("patient_preferences")
+
+
+@role_required(Role.CLINICIAN)
+def patient_reminders(request: AuthedRequest, patient_id: int) -> HttpResponse:
+    """The clinician sets how many days ahead their patient is told of a new strength."""
+    patient = my_patient(request.user, patient_id)
+    form = RefillDaysForm(request.POST if request.method == "POST" else None,
+                          initial={"refill_days": services.settings_for(patient).refill_days})
+    if request.method == "POST" and form.is_valid():
+        services.set_reminder_settings(patient=patient, actor=request.user,
+                                       refill_days=form.cleaned_data["refill_days"])
+        messages.success(request, _("Saved."))
+        return redirect("patient_reminders", patient_id=patient.pk)
+    return render(request, "reminders/patient_reminders.html", {"patient": patient, "form": form},
+                  status=400 if form.errors else 200)
 
 
 @require_GET

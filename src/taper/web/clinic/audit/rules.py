@@ -80,6 +80,7 @@ RULES: dict[str, Rule] = {
     # Reminders and offline use (taper.web.reminders): the manifest, the service worker and
     # the offline page hold nothing personal and are fetched by the browser on its own.
     "reminder_settings": Rule("me", post=ATTEMPT),
+    "patient_reminders": Rule("patient", get=VIEW, post=ATTEMPT),
     "manifest": Rule(silent=True),
     "service_worker": Rule(silent=True),
     "offline": Rule(silent=True),
