@@ -177,3 +177,23 @@ def test_a_check_in_whose_post_fails_in_the_worker_is_kept_and_sent_later(
     phone.context.set_offline(False)  # the offline page goes to Today, which sends it
     page.wait_for_selector("text=Your saved check-in has been sent.")
     assert CheckIn.objects.filter(patient=sam).count() == 1
+
+
+@pytest.mark.parametrize("width", [320, 360, 390])
+def test_the_new_patient_pages_fit_a_phone(open_phone: Callable[..., Pages], width: int) -> None:
+    sam = sam_with_a_plan()
+    phone = open_phone(width)
+    log_in(phone, sam.user.email)
+    phone.page.wait_for_selector("[data-testid=today-doses]")
+    for path, name in (("/account/settings/", "settings"), ("/offline/emergency/", "emergency"),
+                       ("/offline/", "offline")):
+        phone.go(path)
+        assert phone.page.evaluate(
+            "document.scrollingElement.scrollWidth <= window.innerWidth"), (path, width)
+        phone.check(f"phone-{width}-{name}")
+    phone.go("/account/settings/")
+    phone.page.click("label[for=id_checkin_email_0]")  # On
+    phone.page.fill("#id_checkin_time", "19:30")
+    phone.page.click("#save-reminders")
+    phone.page.wait_for_selector("text=Saved.")
+    assert phone.page.input_value("#id_checkin_time") == "19:30"
