@@ -27,6 +27,8 @@ RUN_BY = {
                 "test_a_backup_restores_into_an_empty_database_row_for_row"],
     "sendalerts": ["test_two_servers_send_each_alert_once_and_lose_no_checkin",
                    "test_two_senders_at_once_send_each_alert_once"],
+    "sendreminders": ["test_the_command_prints_one_line_and_exits_0_and_2_on_a_bad_flag",
+                      "test_three_senders_at_once_send_each_reminder_exactly_once"],
 }
 # Other programs: the operating system's and PostgreSQL's set-up. Where the test set-up runs
 # the same command, the file that does it and the words it contains; None: run by no test

@@ -71,8 +71,10 @@ def test_every_page_sends_a_content_security_policy_without_inline_script(cast: 
     policy = page["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     html = page.content.decode()
-    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/accounts/idle.js" defer>',
-                                                  '<script src="/static/taper/preview.js" defer>']
+    assert re.findall(r"<script[^>]*>", html) == [
+        '<script src="/static/accounts/idle.js" defer>',
+        '<script src="/static/reminders/offline.js" defer data-patient="">',  # offline use
+        '<script src="/static/taper/preview.js" defer>']
     assert " style=" not in html and "<style" not in html
     assert page["X-Frame-Options"] == "DENY"
 

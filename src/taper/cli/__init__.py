@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "resetmfa": ("taper.cli.mfa", "remove an account's second factor (a lost phone; check who asks)"),
     "token": ("taper.cli.token", "make a personal API token for an account (shown once)"),
     "sendalerts": ("taper.cli.alerts", "raise and e-mail clinicians their alerts, each once (cron)"),
+    "sendreminders": ("taper.cli.reminders", "e-mail patients their due reminders, each once (cron)"),
     "backup": ("taper.cli.ops", "copy the database to a file while the server runs"),
     "restore": ("taper.cli.ops", "put a backup back in place of the database"),
     "export-record": ("taper.cli.record", "write a patient's whole record: FHIR JSON and a PDF"),

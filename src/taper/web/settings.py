@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "taper.web.carers",  # a patient's carers (issue 14 item 9)
     "taper.web.messaging",  # secure messages with the clinic (issue 15 item 5)
     "taper.web.staff",  # managing accounts: invitations, links, deactivation, moves
+    "taper.web.reminders",  # e-mail reminders, the web app manifest and offline use
 ]
 
 MIDDLEWARE = [

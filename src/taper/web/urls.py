@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("taper.web.carers.urls")),
     path("", include("taper.web.messaging.urls")),
     path("", include("taper.web.staff.urls")),
+    path("", include("taper.web.reminders.urls")),
 ]
 
 # /static/ is WhiteNoise's (settings.MIDDLEWARE), or the proxy's with TAPER_SERVE_STATIC=0.

@@ -85,6 +85,14 @@ RULES: dict[str, Rule] = {
     "deactivate_account": Rule("user", post=ATTEMPT),
     "reactivate_account": Rule("user", post=ATTEMPT),
     "move_patient": Rule("patient", get=VIEW, post=ATTEMPT),
+    # Reminders and offline use (taper.web.reminders): the manifest, the service worker and
+    # the offline page hold nothing personal and are fetched by the browser on its own.
+    "reminder_settings": Rule("me", post=ATTEMPT),
+    "patient_reminders": Rule("patient", get=VIEW, post=ATTEMPT),
+    "manifest": Rule(silent=True),
+    "service_worker": Rule(silent=True),
+    "offline": Rule(silent=True),
+    "offline_emergency": Rule("me", get=VIEW),
     # Identity (taper.web.accounts): the second factor, passwords, the session's time left.
     # The reset link's token is in its path: no row for it (a refusal there is a page, not a 4xx).
     "two_step_setup": Rule("account", post=ATTEMPT),
