@@ -48,3 +48,33 @@ def test_every_reminders_url_answers_each_role_exactly(cast: Cast, client: Clien
         assert response.status_code == 302 and response["Location"].startswith("/login/")
     else:
         assert response.status_code == want, f"{role} {method} {name}"
+
+
+# The carer (a live link to `cast.patient`): nothing of the reminders is theirs to set; the
+# installable shell answers everyone. Pages are kept for offline use for the patient only
+# (offline.js), so the offline emergency page, kept with them, is the patient's alone.
+CARER: dict[str, int] = {
+    "reminder_settings": 403, "reminder_settings#get": 405, "patient_reminders": 403,
+    "patient_reminders#post": 403, "manifest": 200, "service_worker": 200, "offline": 200,
+    "offline_emergency": 403,
+}
+
+
+def test_the_carers_column_covers_every_url() -> None:
+    assert set(CARER) == set(MATRIX)
+
+
+@pytest.mark.hazard("HZ-192")
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_every_reminders_url_answers_a_carer_exactly(cast: Cast, client: Client,
+                                                     name: str) -> None:
+    from tests.web.carers.factories import linked_carer
+
+    carer, _ = linked_carer(cast.patient)
+    client.force_login(carer)
+    method = MATRIX[name][0]
+    url_name = name.split("#")[0]
+    args = [cast.patient.pk] if url_name == "patient_reminders" else []
+    form = {"checkin_email": "on", "checkin_time": "20:00", "refill_email": "on", "refill_days": "7"}
+    response = getattr(client, method)(reverse(url_name, args=args), form)
+    assert response.status_code == CARER[name], f"carer {method} {name}"
