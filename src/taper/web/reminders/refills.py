@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from taper.core.plan import Plan
 from taper.core.products import describe
 from taper.web.clinic.engine import stored_plan
-from taper.web.clinic.models import Patient
+from taper.web.clinic.models import Patient, PlanVersion, Status
 from taper.web.clinic.services.followup import monitored_version
 
 
@@ -38,9 +38,12 @@ def notices_in(plan: Plan, today: date, days: int) -> list[RefillNotice]:
     return [RefillNotice(day, tuple(names)) for day, names in sorted(by_day.items())]
 
 
-def refill_notices(patient: Patient, today: date, days: int) -> list[RefillNotice]:
-    """The notices of the patient's plan in force (none without one)."""
-    version = monitored_version(patient, today)
+def refill_notices(patient: Patient, today: date, days: int,
+                   shown: PlanVersion | None = None) -> list[RefillNotice]:
+    """The notices of the patient's plan in force (none without one). `shown`: the version in
+    force that the page already read (Today), so it is not read twice."""
+    active = shown is not None and shown.patient_id == patient.pk and shown.status == Status.ACTIVE
+    version = shown if active else monitored_version(patient, today)
     if version is None:
         return []
     return notices_in(stored_plan(version.plan_json), today, days)

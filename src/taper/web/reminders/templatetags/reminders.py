@@ -11,6 +11,7 @@ from django.utils import dateformat
 from django.utils.timezone import now
 
 from taper.web.clinic.engine import local_today
+from taper.web.clinic.models import PlanVersion
 from taper.web.reminders.forms import ReminderSettingsForm
 from taper.web.reminders.refills import refill_notices
 from taper.web.reminders.services import settings_for
@@ -56,4 +57,6 @@ def refill_notice(context: template.Context) -> dict[str, Any]:
     if patient is None:
         return {"notices": []}
     days = settings_for(patient).refill_days
-    return {"notices": refill_notices(patient, local_today(patient.timezone), days)}
+    shown = context.get("version")
+    return {"notices": refill_notices(patient, local_today(patient.timezone), days,
+                                      shown if isinstance(shown, PlanVersion) else None)}
