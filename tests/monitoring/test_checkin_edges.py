@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from taper.core.limits import MAX_NUMBER_CHARS
 from taper.core.monitoring.checkin import (
     CheckInError,
     check_doses_against_plan,
@@ -156,3 +157,20 @@ def test_a_dose_time_off_the_plan_names_the_days_dose_times_or_none() -> None:
     assert str(caught.value) == (
         "checkins[0].doses_due[0]: 08:00 is not a dose time of the plan on 2027-01-26"
         " (dose times: none)")
+
+
+@pytest.mark.hazard("HZ-024")
+@pytest.mark.parametrize(("value", "shown"), [
+    ("8am", "'8am'"), ("08:00:00", "'08:00:00'"), (800, "800"), ([8, 0, 0, 0, 0], "[8, 0, 0, 0, 0]")])
+def test_a_dose_time_is_five_characters_of_text_and_a_refusal_shows_it(value: Any,
+                                                                      shown: str) -> None:
+    assert refused(on(doses_taken=[value])) == (
+        f'checkins[0].doses_taken[0]: must be a dose time as "HH:MM", got {shown}')
+
+
+@pytest.mark.hazard("HZ-120")
+def test_a_refused_value_is_shown_whole_up_to_the_limit_and_cut_after_it() -> None:
+    at_limit = "1" * MAX_NUMBER_CHARS
+    assert refused(on(spasticity=at_limit)).endswith(f"got {at_limit}")
+    over = "1" * (MAX_NUMBER_CHARS + 1)
+    assert refused(on(spasticity=over)).endswith(f"got {at_limit}…")
