@@ -175,6 +175,20 @@ def forget_interrupted(work: Path, module: str) -> int:
     return len(cut_short)
 
 
+def stop(mutmut: subprocess.Popen[str]) -> tuple[str, str]:
+    """Stop a run as Ctrl-C does: mutmut stops its workers and saves its verdicts. A SIGINT
+    that lands while it waits on a worker can be lost, so it is sent again; at worst the run
+    is terminated, and only the checks in flight are lost (set back before a resume)."""
+    for _ in range(3):
+        mutmut.send_signal(signal.SIGINT)
+        try:
+            return mutmut.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            continue
+    mutmut.terminate()
+    return mutmut.communicate()
+
+
 def run_module(module: str, jobs: int, equivalents: dict[str, dict[str, str]],
                budget: int | None = None, earlier_seconds: int = 0) -> dict[str, Any]:
     """Run (or carry on) mutmut over one module; after `budget` seconds stop it (SIGINT, as
@@ -197,8 +211,7 @@ def run_module(module: str, jobs: int, equivalents: dict[str, dict[str, str]],
         try:
             out, err = mutmut.communicate(timeout=budget)
         except subprocess.TimeoutExpired:
-            mutmut.send_signal(signal.SIGINT)  # mutmut stops its workers and saves its results
-            out, err = mutmut.communicate()
+            out, err = stop(mutmut)
         else:
             if mutmut.returncode != 0:
                 sys.stderr.write(out[-4000:] + err[-4000:])
@@ -304,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
                            old.get("seconds", 0) if unchanged else 0)
         by_path[module] = entry
         left = "" if entry["complete"] else (
-            f"; stopped after the budget, {entry['not_checked']} not checked yet: "
+            f"; stopped before the end, {entry['not_checked']} not checked yet: "
             "run again to resume")
         print(f"{module}: {entry['killed']}/{entry['mutants'] - entry['equivalent']} killed "
               f"(score {entry['score']}, {entry['equivalent']} equivalent, {entry['seconds']} s"
