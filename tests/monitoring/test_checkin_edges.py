@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from taper.core.limits import MAX_NUMBER_CHARS
+from taper.core.limits import MAX_DOSE_TIMES, MAX_NUMBER_CHARS
 from taper.core.monitoring.checkin import (
     CheckInError,
     check_doses_against_plan,
@@ -174,3 +174,19 @@ def test_a_refused_value_is_shown_whole_up_to_the_limit_and_cut_after_it() -> No
     assert refused(on(spasticity=at_limit)).endswith(f"got {at_limit}")
     over = "1" * (MAX_NUMBER_CHARS + 1)
     assert refused(on(spasticity=over)).endswith(f"got {at_limit}…")
+
+
+@pytest.mark.hazard("HZ-024")
+def test_symptoms_that_are_not_an_object_are_refused_in_whole_words() -> None:
+    assert refused(on(symptoms=["anxiety"])) == (
+        'checkins[0].symptoms: must be an object such as {"anxiety": 2}')
+
+
+@pytest.mark.hazard("HZ-120")
+def test_up_to_the_most_dose_times_are_read_and_one_more_is_refused() -> None:
+    most = [f"{h:02d}:00" for h in range(MAX_DOSE_TIMES)]
+    (c,) = checkins([on(doses_taken=most)], TODAY)
+    assert c.doses_taken == tuple(time(h) for h in range(MAX_DOSE_TIMES))
+    assert refused(on(doses_taken=[*most, "23:00"])) == (
+        'checkins[0].doses_taken: must be a list of dose times such as ["08:00"]'
+        f" (at most {MAX_DOSE_TIMES})")
