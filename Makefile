@@ -35,11 +35,13 @@ bench-quick: $(STAMP)
 
 # Mutation testing of the clinical core (docs/adr/0019-mutation-testing.md): only the modules
 # whose code, tests or data changed since docs/quality/mutation.json was written.
-# `make mutate MODULES=src/taper/core/monitoring/pacing.py,...`, `make mutate FORCE=1`, JOBS=2.
+# `make mutate MODULES=src/taper/core/monitoring/pacing.py,...`, `make mutate FORCE=1`, JOBS=2,
+# BUDGET=seconds per module (a stopped module resumes on the next run).
 MODULES ?=
 JOBS ?= 2
+BUDGET ?=
 mutate: $(STAMP)
-	$(BIN)/python scripts/mutate.py --jobs $(JOBS) $(if $(MODULES),--modules $(MODULES)) $(if $(FORCE),--force)
+	$(BIN)/python scripts/mutate.py --jobs $(JOBS) $(if $(MODULES),--modules $(MODULES)) $(if $(FORCE),--force) $(if $(BUDGET),--budget $(BUDGET))
 
 install: $(STAMP) $(MO)
 

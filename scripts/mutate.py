@@ -16,6 +16,12 @@ Incremental: a module is run again only when its inputs changed, i.e. the sha256
 module, its tests, the clinical data files and the mutmut version differ from the `inputs`
 stored with its entry. `--modules a.py,b.py` (make mutate MODULES=...) picks modules,
 `--force` reruns them whatever the hashes say.
+
+Resumable: `--budget SECONDS` (make mutate BUDGET=...) stops a module's run after that long and
+keeps what was checked, with `complete: false` and `not_checked` in its entry (its score then
+counts the unchecked mutants as not killed: a lower bound). The next run of that module, with
+its inputs unchanged, carries on from there instead of starting again; a change to its inputs,
+or `--force`, starts it afresh.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -57,6 +64,10 @@ TARGETS: dict[str, tuple[str, ...]] = {
 # Read by the tests but not mutated: copied into each work folder.
 SUPPORT = ("tests/__init__.py", "tests/conftest.py", "tests/profile.py", "examples")
 KILLED = {"killed", "timeout", "caught by type check"}
+# mutmut's exit codes that decide a mutant (killed, survived, no tests, timeout, type check);
+# any other (an interrupted or cut-short check) is set back to "not checked" before a resume.
+CONCLUSIVE = {0, 1, 3, 5, 33, 36, 37, 24, -24, 152, 255}
+INPUTS_MARKER = "inputs.key"  # the inputs a work folder's results belong to
 
 
 def sha256_of(paths: list[Path], root: Path = ROOT) -> str:
@@ -143,17 +154,71 @@ def work_folder(module: str) -> Path:
     return WORK / module.removeprefix(f"{CORE}/").removesuffix(".py").replace("/", ".")
 
 
-def run_module(module: str, jobs: int, equivalents: dict[str, dict[str, str]]) -> dict[str, Any]:
-    work = prepare(module)
+def resumable(module: str) -> bool:
+    """A stopped run of this module whose inputs have not changed since: carry it on."""
+    work = work_folder(module)
+    marker = work / INPUTS_MARKER
+    return ((work / "mutants").is_dir() and marker.exists()
+            and marker.read_text("utf-8") == inputs_key(module))
+
+
+def forget_interrupted(work: Path, module: str) -> int:
+    """Set back to "not checked" the mutants whose check a stop cut short (neither killed nor
+    survived), so that the resumed run checks them again; returns how many."""
+    meta_path = work / "mutants" / f"{module}.meta"
+    meta = json.loads(meta_path.read_text("utf-8"))
+    codes = meta["exit_code_by_key"]
+    cut_short = [k for k, c in codes.items() if c is not None and c not in CONCLUSIVE]
+    for key in cut_short:
+        codes[key] = None
+    meta_path.write_text(json.dumps(meta), "utf-8")
+    return len(cut_short)
+
+
+def stop(mutmut: subprocess.Popen[str]) -> tuple[str, str]:
+    """Stop a run as Ctrl-C does: mutmut stops its workers and saves its verdicts. A SIGINT
+    that lands while it waits on a worker can be lost, so it is sent again; at worst the run
+    is terminated, and only the checks in flight are lost (set back before a resume)."""
+    for _ in range(3):
+        mutmut.send_signal(signal.SIGINT)
+        try:
+            return mutmut.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            continue
+    mutmut.terminate()
+    return mutmut.communicate()
+
+
+def run_module(module: str, jobs: int, equivalents: dict[str, dict[str, str]],
+               budget: int | None = None, earlier_seconds: int = 0) -> dict[str, Any]:
+    """Run (or carry on) mutmut over one module; after `budget` seconds stop it (SIGINT, as
+    Ctrl-C does) and keep what it checked: the next run resumes from there."""
+    if resumable(module):
+        work = work_folder(module)
+        forget_interrupted(work, module)
+    else:
+        work = prepare(module)
+        (work / INPUTS_MARKER).write_text(inputs_key(module), "utf-8")
+        earlier_seconds = 0
     started = time.monotonic()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DJANGO_SETTINGS_MODULE")}
-    done = subprocess.run(["nice", "-n", "10", sys.executable, "-m", "mutmut", "run",
+    with subprocess.Popen(["nice", "-n", "10", sys.executable, "-m", "mutmut", "run",
                            "--max-children", str(jobs)], cwd=work, env=env,
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        sys.stderr.write(done.stdout[-4000:] + done.stderr[-4000:])
-        raise SystemExit(f"mutmut failed on {module} (exit {done.returncode})")
-    return score(module, work, equivalents, round(time.monotonic() - started))
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          # a shell's background job ignores SIGINT: let mutmut hear the stop
+                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+                          ) as mutmut:
+        try:
+            out, err = mutmut.communicate(timeout=budget)
+        except subprocess.TimeoutExpired:
+            out, err = stop(mutmut)
+        else:
+            if mutmut.returncode != 0:
+                sys.stderr.write(out[-4000:] + err[-4000:])
+                raise SystemExit(f"mutmut failed on {module} (exit {mutmut.returncode})")
+    forget_interrupted(work, module)
+    return score(module, work, equivalents,
+                 earlier_seconds + round(time.monotonic() - started))
 
 
 def score(module: str, work: Path, equivalents: dict[str, dict[str, str]],
@@ -174,14 +239,19 @@ def score(module: str, work: Path, equivalents: dict[str, dict[str, str]],
     if stale:
         raise SystemExit(f"{EQUIVALENTS.name}: stale entries for {module}: {', '.join(stale)}")
     killed = sorted(k for k, s in found.items() if s in KILLED)
-    survived = sorted(k for k, s in found.items() if s not in KILLED and k not in equivalent)
+    not_checked = sorted(k for k, s in found.items() if s == "not checked")
+    survived = sorted(k for k, s in found.items()
+                      if s not in KILLED and s != "not checked" and k not in equivalent)
     counted = len(found) - len(equivalent)
     return {
         "path": module,
         "mutants": len(found),
         "killed": len(killed),
         "equivalent": len(equivalent),
+        # an unchecked mutant counts as not killed: a partial run's score is a lower bound
         "score": round(len(killed) / counted, 4) if counted else 1.0,
+        "complete": not not_checked,
+        "not_checked": len(not_checked),
         "survived": [{"id": k, "status": found[k], "line": mutated_line(work, k)} for k in survived],
         "equivalent_ids": sorted(equivalent),
         "tests": list(TARGETS[module]),
@@ -212,6 +282,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--modules", default="", help="comma-separated paths (default: every core module)")
     parser.add_argument("--force", action="store_true", help="run even if nothing changed")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--budget", type=int, default=None,
+                        help="stop each module's run after this many seconds and keep its "
+                             "results; the next run resumes it (a partial entry has "
+                             "complete: false)")
     parser.add_argument("--rescore", action="store_true",
                         help="recount the last run's results with the equivalents as listed now")
     args = parser.parse_args(argv)
@@ -232,13 +306,22 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
             write_entry(score(module, work_folder(module), equivalents, old["seconds"]))
             continue
-        if not args.force and by_path.get(module, {}).get("inputs") == inputs_key(module):
+        old = by_path.get(module, {})
+        unchanged = old.get("inputs") == inputs_key(module)
+        if not args.force and unchanged and old.get("complete", True):
             print(f"{module}: unchanged, kept")
             continue
-        entry = run_module(module, args.jobs, equivalents)
+        if args.force:
+            shutil.rmtree(work_folder(module), ignore_errors=True)  # from scratch
+        entry = run_module(module, args.jobs, equivalents, args.budget,
+                           old.get("seconds", 0) if unchanged else 0)
         by_path[module] = entry
+        left = "" if entry["complete"] else (
+            f"; stopped before the end, {entry['not_checked']} not checked yet: "
+            "run again to resume")
         print(f"{module}: {entry['killed']}/{entry['mutants'] - entry['equivalent']} killed "
-              f"(score {entry['score']}, {entry['equivalent']} equivalent, {entry['seconds']} s)")
+              f"(score {entry['score']}, {entry['equivalent']} equivalent, {entry['seconds']} s"
+              f"{left})")
         write_entry(entry)
     write_entry(None)  # the reasons as reviewed now
     return 0

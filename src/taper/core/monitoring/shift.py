@@ -32,11 +32,12 @@ def hold_plan(plan: Plan, today: date, days: int) -> tuple[Plan, PlanChange]:
     current = plan.step_on(today)
     if today < plan.start_date:
         # Not started: the whole plan (first cut included) starts later.
-        moved_from = 0
+        moved_from, boundary = 0, plan.start_date
     elif current is None:
         return plan, PlanChange(None, 0, None, None)  # after the stop: nothing left to delay
     else:
-        moved_from = current.index  # steps after the current one (indexes are 1-based)
+        # Steps after the current one move (indexes are 1-based), from the day after it ends.
+        moved_from, boundary = current.index, _later(current.end_date, 1)
     steps: list[TaperStep] = []
     for step in plan.steps:
         if step.index <= moved_from:
@@ -45,10 +46,6 @@ def hold_plan(plan: Plan, today: date, days: int) -> tuple[Plan, PlanChange]:
         else:
             steps.append(replace(step, start_date=_later(step.start_date, days),
                                  end_date=_later(step.end_date, days)))
-    if moved_from == 0:
-        boundary: date | None = plan.start_date
-    else:
-        boundary = None if current is None else _later(current.end_date, 1)
     stop = None if plan.stop_date is None else _later(plan.stop_date, days)
     supply = tuple(_shift_supply(line, boundary, days) for line in plan.supply)
     warning = PlanWarning(
@@ -75,10 +72,8 @@ def hold_plan(plan: Plan, today: date, days: int) -> tuple[Plan, PlanChange]:
     return held, change
 
 
-def _shift_supply(line: SupplyLine, boundary: date | None, days: int) -> SupplyLine:
+def _shift_supply(line: SupplyLine, boundary: date, days: int) -> SupplyLine:
     """Dates on or after the moved boundary move with the steps; quantities are not recounted."""
-    if boundary is None:
-        return line
     first = _later(line.first_needed, days) if line.first_needed >= boundary else line.first_needed
     last = _later(line.last_needed, days) if line.last_needed >= boundary else line.last_needed
     return replace(line, first_needed=first, last_needed=last)
