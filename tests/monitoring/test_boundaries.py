@@ -63,7 +63,9 @@ def test_a_checkin_older_than_the_limit_holds_the_taper(age: int) -> None:
     assert decision.basis[0] == Basis(
         "no_recent_checkin", {"today": D, "latest_checkin": seen, "max_age_days": MAX_AGE},
         rule.fact.source, rule.fact.statement, rule.fact.reason)
-    assert f"Reason: no check-in recorded since {seen}." in decision.message
+    day = date.fromisoformat(seen)  # in words for the patient, never ISO (issue 14)
+    assert f"Reason: no check-in recorded since {day:%a} {day.day} {day:%b}." in decision.message
+    assert seen not in decision.message
     assert decision.plan_change is not None
     assert decision.clinician_note.startswith("HOLD: no_recent_checkin")
 
@@ -292,7 +294,8 @@ def test_two_missed_doses_name_the_times_in_the_basis() -> None:
     assert basis_of(decision, "missed_doses").inputs == {
         "checkin": D, "scheduled": "08:00, 14:00, 20:00", "missed": "08:00, 20:00",
         "missed.at_least": 2}
-    assert f"Reason: 2 missed doses on {D}." in decision.message
+    day = date.fromisoformat(D)  # in words for the patient, never ISO (issue 14)
+    assert f"Reason: 2 missed doses on {day:%a} {day.day} {day:%b}." in decision.message
     assert decision.message.endswith(
         " Missing doses during a baclofen taper can bring on withdrawal. Take your next dose at "
         "its usual time; do not take extra to make up for the missed ones.")

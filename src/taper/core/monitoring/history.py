@@ -8,6 +8,7 @@ from datetime import date
 
 from taper.core.monitoring.basis import Basis, Firing, InputValue
 from taper.core.monitoring.checkin import CheckIn, scheduled_times
+from taper.core.monitoring.messages import day_words
 from taper.core.monitoring.redflags import threshold_firings
 from taper.core.monitoring.rulebook import MonitoringRules
 from taper.core.plan import Plan
@@ -143,7 +144,7 @@ def missed_dose_firing(latest: CheckIn, plan: Plan, rules: MonitoringRules) -> l
               "scheduled": ", ".join(t.strftime("%H:%M") for t in scheduled),
               "missed": ", ".join(t.strftime("%H:%M") for t in missed),
               "missed.at_least": int(rule.param("at_least"))}
-    wording = rule.patient_wording.format(missed=len(missed), date=latest.date.isoformat())
+    wording = rule.patient_wording.format(missed=len(missed), date=day_words(latest.date, rules))
     note = rule.patient_note.format(drug=rules.drug_name)
     return [Firing(rule.action, Basis.of(rule.id, rule.fact, inputs), (wording,), (note,))]
 

@@ -22,7 +22,7 @@ from taper.core.monitoring.history import (
     spasticity_firing,
     symptom_firings,
 )
-from taper.core.monitoring.messages import clinician_note, patient_message
+from taper.core.monitoring.messages import clinician_note, day_words, patient_message
 from taper.core.monitoring.redflags import threshold_firings
 from taper.core.monitoring.rulebook import Action, MonitoringRules, rank
 from taper.core.monitoring.shift import PlanChange, hold_plan
@@ -73,9 +73,12 @@ def _firings(
     if complete_since is not None and (latest is None or latest.date < complete_since):
         raise HistoryTooShort(f"no check-in given since {complete_since}")
     if latest is None or (today - latest.date).days > no_recent.param("max_age_days"):
-        last = "the start" if latest is None else latest.date.isoformat()
-        inputs = {"today": today.isoformat(), "latest_checkin": None if latest is None else last,
+        inputs = {"today": today.isoformat(),
+                  "latest_checkin": None if latest is None else latest.date.isoformat(),
                   "max_age_days": int(no_recent.param("max_age_days"))}
+        # The patient's words: the date in words ("Mon 7 Dec"), never ISO.
+        last = (rules.messages.get("since_start", "the start") if latest is None
+                else day_words(latest.date, rules))
         return [Firing(no_recent.action, Basis.of(no_recent.id, no_recent.fact, inputs),
                        (no_recent.patient_wording.format(last=last),))]
     ref = reference(log, plan)
