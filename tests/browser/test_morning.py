@@ -45,9 +45,13 @@ def test_the_clinicians_morning(open_window: Callable[[], Pages], transactional_
     page.wait_for_selector("text=approved and in force")
     doctor.check("morning-new-version")
 
-    page.goto(doctor.base_url + f"/decisions/{decision.pk}/")
-    page.click(f"#acknowledge-{decision.pk}")
-    page.wait_for_selector('[data-testid="patient-flag"]')
+    # Applying a suggestion acknowledges the decision: the decision page says what was applied
+    # and by whom, and offers neither the suggestion nor Acknowledge again (issue 15 §1).
+    doctor.go(f"/decisions/{decision.pk}/")
+    page.wait_for_selector('[data-testid="applied"]')
+    assert page.locator('[data-testid="acknowledged"]').count() == 1
+    assert page.locator(f"#acknowledge-{decision.pk}").count() == 0
+    assert page.locator("#apply-return_to_dose-0").count() == 0
     doctor.go("/desk/")
     assert f"row-contact_prescriber-{sam.pk}" not in page.content()
 
