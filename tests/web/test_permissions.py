@@ -174,6 +174,7 @@ def _url(cast: Cast, name: str, argument: str) -> str:
     if argument == "link":
         link, _ = carers.invite_carer(patient=cast.patient, actor=cast.patient.user,
                                       name="Jo Lee", email="jo@example.org")
+        return reverse(name, args=[link.pk])
     if argument == "uninvited":  # Sam, as if the invitation had never been used
         cast.patient.user.set_unusable_password()
         cast.patient.user.save(update_fields=["password"])
