@@ -41,7 +41,7 @@ PACING_PARAMS = {
 }
 MESSAGES = (
     "emergency", "contact_prescriber", "hold", "proceed", "not_started", "finished",
-    "no_reduction_yet", "next_step", "last_day", "weekdays", "months", "stable",
+    "no_reduction_yet", "next_step", "last_day", "weekdays", "months", "stable", "since_start",
 )
 
 

@@ -77,7 +77,7 @@ def _firings(
                   "latest_checkin": None if latest is None else latest.date.isoformat(),
                   "max_age_days": int(no_recent.param("max_age_days"))}
         # The patient's words: the date in words ("Mon 7 Dec"), never ISO.
-        last = (rules.messages.get("since_start", "the start") if latest is None
+        last = (rules.messages["since_start"] if latest is None
                 else day_words(latest.date, rules))
         return [Firing(no_recent.action, Basis.of(no_recent.id, no_recent.fact, inputs),
                        (no_recent.patient_wording.format(last=last),))]
@@ -118,8 +118,7 @@ def assess(
     if not firings:
         assert latest is not None  # with no check-in, no_recent_checkin has fired
         inputs = {"checkin": latest.date.isoformat()}
-        stable = Basis("stable", inputs, "spec", rules.messages.get(
-            "stable", "No rule fired on a recent check-in: the plan proceeds as written."))
+        stable = Basis("stable", inputs, "spec", rules.messages["stable"])
         basis: tuple[Basis, ...] = (stable, tl.basis)
     else:
         basis = (*(f.basis for f in firings), tl.basis)
