@@ -221,7 +221,7 @@ def test_a_refused_check_in_answer_is_explained_in_the_patients_language(
     from tests.web.test_views_patient import checkin_post
 
     as_patient(client, cast.patient, language)
-    page = client.post(reverse("checkin"), checkin_post(temperature="very hot"))
+    page = client.post(reverse("checkin"), checkin_post(temperature="very hot", doses_all="yes"))
     assert page.status_code == 400 and words in page.content.decode()
     assert not cast.patient.checkins.filter(date=factories.today_of(cast.patient)).exists()
 

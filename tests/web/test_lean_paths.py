@@ -249,7 +249,7 @@ def test_the_checkin_form_is_eighteen_statements_whatever_the_history(cast: Cast
     web.force_login(cast.patient.user)
     assert web.get("/today/").status_code == 200
     with CaptureQueriesContext(connection) as made:
-        answer = web.post("/checkin/", {"red_flags": "none", "new_or_worse": "no"})
+        answer = web.post("/checkin/", {"red_flags": "none", "new_or_worse": "no", "doses_all": "yes"})
     assert answer.status_code == 302
     # The page: session; user; two second-factor devices; patient; version; the last
     # check-in (what carries over); today's dose marks. The service, as through the API:

@@ -37,10 +37,12 @@ def at(cast: Cast, monkeypatch: pytest.MonkeyPatch, hour: int) -> None:
 
 
 def checkin_post(**changes: str) -> dict[str, Any]:
-    """The check-in's second screen with every detail shown and answered."""
+    """The check-in's second screen with every detail shown and answered. The doses question
+    is answered too: it is asked only once a dose is due, so without it a test would pass or
+    fail by the hour it runs (an answer to a question not asked is ignored)."""
     data = {f"symptom_{s.id}": "0" for s in load_monitoring("baclofen").symptoms}
     data.update(red_flags="none", new_or_worse="yes", details_shown="True", spasticity="3",
-                sleep_quality="7")
+                sleep_quality="7", doses_all="yes")
     data.update(changes)
     return data
 

@@ -54,7 +54,7 @@ def test_a_carers_check_in_is_marked_entered_by_on_history_and_clinician_page(
     assert "You are helping Sam Patel" in client.get(reverse("today")).content.decode()
     client.post(reverse("checkin"), {"red_flag": "none"})
     answer = client.post(reverse("checkin"), {"red_flags": "none", "new_or_worse": "no",
-                                               "doses_all": "no"})
+                                               "doses_all": "yes"})
     assert answer.status_code == 302, answer.content.decode()[:2000]
     assert client.get(answer["Location"]).status_code == 200  # what it said
     assert CheckIn.objects.get(patient=cast.patient).entered_by == carer
