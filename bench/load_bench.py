@@ -220,14 +220,15 @@ class Clinic:
             for day, data, stamp, decided in history:
                 checkins.append((checkin_id, pid, day, data, uid, stamp))
                 decisions.append((decision_id, pid, checkin_id, vid, day, self.action, decided,
-                                  self.flagged, stamp))
+                                  self.flagged, stamp, ""))
                 checkin_id += 1
                 decision_id += 1
         _insert(connection, CheckIn, ("id", "patient", "date", "data", "entered_by", "created_at"),
                 checkins)
         if connection.vendor != "postgresql":
             _insert(connection, Decision, ("id", "patient", "checkin", "version", "today", "action",
-                                           "data", "flagged_for_clinician", "created_at"), decisions)
+                                           "data", "flagged_for_clinician", "created_at",
+                                           "applied_kind"), decisions)
             return
         # PostgreSQL parses each jsonb text it receives (35 µs for a decision's 1.2 kB, more
         # than all the rest of a row): each day's decision is parsed once here and copied
@@ -235,8 +236,8 @@ class Clinic:
         with connection.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO clinic_decision (patient_id, checkin_id, version_id, today, action, data,"
-                " flagged_for_clinician, created_at)"
-                " SELECT c.patient_id, c.id, v.version, c.date, %s, d.data, %s, c.created_at"
+                " flagged_for_clinician, created_at, applied_kind)"
+                " SELECT c.patient_id, c.id, v.version, c.date, %s, d.data, %s, c.created_at, ''"
                 " FROM clinic_checkin c"
                 " JOIN unnest(%s::bigint[], %s::bigint[]) AS v (patient, version) ON v.patient = c.patient_id"
                 " JOIN unnest(%s::date[], %s::jsonb[]) AS d (day, data) ON d.day = c.date"
