@@ -1,76 +1,65 @@
-"""The planning request (issue 2 §4): validated with pydantic, then turned into core objects.
+"""The planning request (issue 2 §4): read with plain Python, then turned into core objects.
 
-Numbers may be JSON numbers or strings; they become exact Fractions. Every error names
-the field ("products[1].divisible_into: must be 1, 2 or 4").
+This module is the one source of the request's rules, for the CLI and the API alike. It
+imports no pydantic, so `taper plan` starts fast (issue 17; docs/adr/0021). The same shape
+is written as pydantic models in `taper.contract.request_schema` (for a JSON schema);
+tests/contract/test_request_schema.py checks, over random valid and broken requests, that
+both accept the same requests with the same values and refuse the others naming the same
+field with the same words. Numbers may be JSON numbers or strings; they become exact
+Fractions. Every error names the field ("products[1].divisible_into: must be 1, 2 or 4").
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, time
 from decimal import Decimal
 from fractions import Fraction
-from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Discriminator,
-    Field,
-    Tag,
-    ValidationError,
-)
+from typing import TYPE_CHECKING, Any
 
 from taper.contract.errors import ContractError
 from taper.core import limits
 from taper.core.limits import OutOfBounds, bounded_decimal
-from taper.core.products import Liquid, Product, Solid
-from taper.core.regimen import DoseTime, Regimen
-from taper.core.request import MaxDoseOverride, PlanRequest
-from taper.core.strategies import (
-    FixedMgStrategy,
-    PercentStrategy,
-    SlowerAtLowDoses,
-    StepsStrategy,
-    Strategy,
-    TitrateStrategy,
-)
+
+if TYPE_CHECKING:
+    from taper.core.products import Product
+    from taper.core.request import PlanRequest
+    from taper.core.strategies import SlowerAtLowDoses, Strategy
+
+# ---- value readers: shared with the pydantic schema (request_schema.py) -----------------
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
-def _number(low: Decimal, high: Decimal) -> Any:
-    """A number read as text (never a float) within [low, high]; see taper.core.limits."""
-    def read(value: Any) -> Decimal:
-        if isinstance(value, float):
-            value = repr(value)  # shortest text that round-trips: 0.1 stays 0.1
-        try:
-            return bounded_decimal(value, low, high)
-        except OutOfBounds as exc:
-            raise ValueError(str(exc)) from None
-    return BeforeValidator(read)
+def read_number(value: Any, low: Decimal, high: Decimal) -> Decimal:
+    """A number read as text (never a float) within [low, high]; ValueError says the range."""
+    if isinstance(value, float):
+        value = repr(value)  # shortest text that round-trips: 0.1 stays 0.1
+    try:
+        return bounded_decimal(value, low, high)
+    except OutOfBounds as exc:
+        raise ValueError(str(exc)) from None
 
 
-def _text(value: str) -> str:
+def read_text(value: str) -> str:
     if limits.has_nul(value):
         raise ValueError("must not contain a NUL character")
     return value
 
 
-def _clock(value: Any) -> time:
+def read_clock(value: Any) -> time:
     if isinstance(value, str) and (m := _TIME.match(value.strip())):
         return time(int(m.group(1)), int(m.group(2)))
     raise ValueError('must be a time of day as "HH:MM" (00:00 to 23:59)')
 
 
-def _day(value: Any) -> date:
+def read_day(value: Any) -> date:
     window = f"from {limits.EARLIEST_DATE} to {limits.LATEST_START}"
+    if not isinstance(value, str):
+        raise ValueError(f'must be a date as "YYYY-MM-DD", {window}')
     try:
-        day = date.fromisoformat(value.strip()) if isinstance(value, str) else _not_a_date()
+        day = date.fromisoformat(value.strip())
     except ValueError:
         raise ValueError(f'must be a date as "YYYY-MM-DD", {window}') from None
     if not limits.EARLIEST_DATE <= day <= limits.LATEST_START:
@@ -78,313 +67,422 @@ def _day(value: Any) -> date:
     return day
 
 
-def _not_a_date() -> date:
-    raise ValueError("not a string")
+# ---- the shape: each reader takes (value, where) and returns the value or raises ----------
+
+Loc = tuple[str | int, ...]
+Reader = Callable[[Any, Loc], Any]
+REQUIRED = object()
+PRODUCT_FORMS = "must be tablet, capsule, packet or liquid"
+KINDS = ("percent", "fixed_mg", "steps", "titrate")
+
+
+def where(loc: Loc) -> str:
+    """("products", 1, "id") -> "products[1].id"."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else part
+    return text
+
+
+def _bad(loc: Loc, message: str) -> ContractError:
+    return ContractError(where(loc), message)
+
+
+def _words(options: tuple[object, ...]) -> str:
+    names = [str(o) for o in options]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def text(min_chars: int, max_chars: int) -> Reader:
+    def read(value: Any, loc: Loc) -> str:
+        if not isinstance(value, str):
+            raise _bad(loc, "must be a string")
+        if len(value) < min_chars:
+            raise _bad(loc, f"must be at least {min_chars} characters (a written reason)")
+        if len(value) > max_chars:
+            raise _bad(loc, f"must be at most {max_chars} characters")
+        try:
+            return read_text(value)
+        except ValueError as exc:
+            raise _bad(loc, str(exc)) from None
+    return read
+
+
+def number(low: Decimal, high: Decimal, gt: int | None = None, lt: int | None = None) -> Reader:
+    def read(value: Any, loc: Loc) -> Decimal:
+        try:
+            result = read_number(value, low, high)
+        except ValueError as exc:
+            raise _bad(loc, str(exc)) from None
+        if gt is not None and not result > gt:
+            raise _bad(loc, f"must be greater than {gt}")
+        if lt is not None and not result < lt:
+            raise _bad(loc, f"must be less than {lt}")
+        return result
+    return read
+
+
+# Whole numbers as pydantic reads them in its lax mode: "+03", "1_0" and "3.00" are 3, 10, 3.
+_WHOLE = re.compile(r"([+-]?)0*([0-9](?:_?[0-9])*)(?:\.0+)?", re.ASCII)
+_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008" \
+         "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"  # Unicode White_Space, as pydantic trims
+_WHOLE_NUMBER = "must be a whole number"
+_FINITE = "Input should be a finite number"
+_TOO_BIG = "Unable to parse input string as an integer, exceeded maximum size"
+_MAX_DIGITS = 4300
+_I64 = 2**63
+
+
+def _whole(value: Any, loc: Loc) -> int | Decimal:
+    """An int, or an integral Decimal too big to be worth turning into one."""
+    if isinstance(value, int):
+        return int(value)  # True is 1, as pydantic reads it
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise _bad(loc, _FINITE)
+        if not value.is_integer():
+            raise _bad(loc, _WHOLE_NUMBER)
+        if not -_I64 <= value < _I64:
+            raise _bad(loc, _TOO_BIG)
+        return int(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise _bad(loc, _FINITE)
+        if value != value.to_integral_value():
+            raise _bad(loc, _WHOLE_NUMBER)
+        return value if abs(value.adjusted()) > 18 else int(value)
+    if isinstance(value, str):
+        m = _WHOLE.fullmatch(value.strip(_SPACE))
+        if m is None:
+            raise _bad(loc, _WHOLE_NUMBER)
+        digits = m.group(2).replace("_", "")
+        if len(digits) > _MAX_DIGITS:
+            raise _bad(loc, _TOO_BIG)
+        return int(m.group(1) + digits)
+    raise _bad(loc, _WHOLE_NUMBER)
+
+
+def whole(ge: int, le: int) -> Reader:
+    def read(value: Any, loc: Loc) -> int:
+        result = _whole(value, loc)
+        if not result >= ge:
+            raise _bad(loc, f"must be at least {ge}")
+        if not result <= le:
+            raise _bad(loc, f"must be at most {le}")
+        return int(result)
+    return read
+
+
+def one_of(*options: str | int) -> Reader:
+    """A literal: text exactly, a number by value (pydantic takes True and 2.0 for 1 and 2)."""
+    message = f"must be {_words(options)}"
+    numeric = any(isinstance(o, int) for o in options)
+
+    def read(value: Any, loc: Loc) -> str | int:
+        if numeric and type(value) is int and not -_I64 <= value < _I64:
+            raise _bad(loc, _TOO_BIG)
+        key = _literal_key(value)
+        for option in options:
+            if isinstance(option, str) == isinstance(key, str) and option == key:
+                return option
+        raise _bad(loc, message)
+    return read
+
+
+def _literal_key(value: Any) -> object:
+    """What a literal is compared by: 2.0 and Decimal("2") are 2; 2.5 matches nothing."""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, Decimal):
+        if not value.is_finite() or value != value.to_integral_value() or value.adjusted() > 18:
+            return None
+        return int(value)
+    return value
+
+
+def clock(value: Any, loc: Loc) -> time:
+    try:
+        return read_clock(value)
+    except ValueError as exc:
+        raise _bad(loc, str(exc)) from None
+
+
+def day(value: Any, loc: Loc) -> date:
+    try:
+        return read_day(value)
+    except ValueError as exc:
+        raise _bad(loc, str(exc)) from None
+
+
+def optional(reader: Reader) -> Reader:
+    def read(value: Any, loc: Loc) -> Any:
+        return None if value is None else reader(value, loc)
+    return read
+
+
+def listed(reader: Reader, max_items: int, min_items: int = 0) -> Reader:
+    def read(value: Any, loc: Loc) -> list[Any]:
+        if not isinstance(value, list | tuple):
+            raise _bad(loc, "must be a list")
+        if len(value) > max_items:
+            raise _bad(loc, f"must have at most {max_items} items")
+        items = [reader(item, (*loc, i)) for i, item in enumerate(value)]
+        if len(items) < min_items:
+            raise _bad(loc, "must not be empty")
+        return items
+    return read
+
+
+def record(**fields: tuple[Reader, Any]) -> Reader:
+    """An object with these fields, in this order (default REQUIRED), and no others."""
+    def read(value: Any, loc: Loc) -> dict[str, Any]:
+        if not isinstance(value, Mapping):
+            raise _bad(loc, "must be a JSON object")
+        result: dict[str, Any] = {}
+        for name, (reader, default) in fields.items():
+            if name in value:
+                result[name] = reader(value[name], (*loc, name))
+            elif default is REQUIRED:
+                raise _bad((*loc, name), "required")
+            else:
+                result[name] = default
+        for name in value:
+            if name not in fields:
+                raise _bad((*loc, name), "unknown field")
+        return result
+    return read
 
 
 _ZERO = Decimal(0)
-Mg = Annotated[Decimal, _number(_ZERO, limits.MAX_DOSE_MG)]  # a dose or a daily total
-Strength = Annotated[Decimal, _number(limits.MIN_STRENGTH_MG, limits.MAX_STRENGTH_MG)]
-Volume = Annotated[Decimal, _number(limits.MIN_VOLUME_ML, limits.MAX_VOLUME_ML)]
-Percent = Annotated[Decimal, _number(_ZERO, Decimal(100))]
-Clearance = Annotated[Decimal, _number(_ZERO, Decimal(300))]  # mL/min, as `taper pk --crcl`
-StepDays = Annotated[int, Field(ge=1, le=limits.MAX_STEP_DAYS)]
-Id = Annotated[str, Field(min_length=1, max_length=limits.MAX_ID_CHARS), AfterValidator(_text)]
-Label = Annotated[str, Field(max_length=limits.MAX_LABEL_CHARS), AfterValidator(_text)]
-Clock = Annotated[time, BeforeValidator(_clock)]
-Day = Annotated[date, BeforeValidator(_day)]
+MG = number(_ZERO, limits.MAX_DOSE_MG)  # a dose or a daily total
+POSITIVE_MG = number(_ZERO, limits.MAX_DOSE_MG, gt=0)
+STRENGTH = number(limits.MIN_STRENGTH_MG, limits.MAX_STRENGTH_MG)
+VOLUME = number(limits.MIN_VOLUME_ML, limits.MAX_VOLUME_ML)
+STEP_DAYS = whole(1, limits.MAX_STEP_DAYS)
+ID = text(1, limits.MAX_ID_CHARS)
+LABEL = text(0, limits.MAX_LABEL_CHARS)
+
+DOSE = record(time=(clock, REQUIRED), mg=(MG, REQUIRED))
+SOLID = record(id=(ID, REQUIRED), form=(one_of("tablet", "capsule", "packet"), REQUIRED),
+               strength_mg=(STRENGTH, REQUIRED), divisible_into=(one_of(1, 2, 4), 1),
+               label=(LABEL, ""))
+LIQUID = record(id=(ID, REQUIRED), form=(one_of("liquid"), REQUIRED),
+                mg_per_ml=(STRENGTH, REQUIRED), measure_step_ml=(VOLUME, REQUIRED),
+                min_volume_ml=(VOLUME, REQUIRED), max_volume_ml=(optional(VOLUME), None),
+                label=(LABEL, ""), bottle_ml=(optional(VOLUME), None),
+                use_within_days_after_opening=(optional(STEP_DAYS), None))
+CATALOGUE_REF = record(id=(ID, REQUIRED))
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class DoseIn(_Model):
-    time: Clock
-    mg: Mg
-
-
-class SolidIn(_Model):
-    id: Id
-    form: Literal["tablet", "capsule", "packet"]
-    strength_mg: Strength
-    divisible_into: Literal[1, 2, 4] = 1
-    label: Label = ""
-
-
-class LiquidIn(_Model):
-    id: Id
-    form: Literal["liquid"]
-    mg_per_ml: Strength
-    measure_step_ml: Volume
-    min_volume_ml: Volume
-    max_volume_ml: Volume | None = None
-    label: Label = ""
-    bottle_ml: Volume | None = None
-    use_within_days_after_opening: int | None = Field(default=None, ge=1, le=limits.MAX_STEP_DAYS)
-
-
-class CatalogueRef(_Model):
-    id: Id
-
-
-def _product_tag(value: Any) -> str:
+def product(value: Any, loc: Loc) -> dict[str, Any]:
+    """A catalogue id ("baclofen-10mg" or {"id": …}) or a product described by its form."""
     if isinstance(value, str):
-        return "ref"
+        return CATALOGUE_REF({"id": value}, loc)
+    if not isinstance(value, Mapping):
+        raise _bad(loc, PRODUCT_FORMS)
+    form = value.get("form")
+    if form is None:
+        return CATALOGUE_REF(value, loc)
+    if form == "liquid":
+        return LIQUID(value, loc)
+    if form in ("tablet", "capsule", "packet"):
+        return SOLID(value, loc)
+    raise _bad(loc, PRODUCT_FORMS)
+
+
+SLOWER = record(below_mg=(POSITIVE_MG, REQUIRED), step_days=(STEP_DAYS, REQUIRED))
+STRATEGIES = {
+    "percent": record(kind=(one_of("percent"), REQUIRED),
+                      percent=(number(_ZERO, Decimal(100), gt=0, lt=100), REQUIRED),
+                      step_days=(STEP_DAYS, REQUIRED), final_mg=(optional(MG), None),
+                      slower_at_low_doses=(optional(SLOWER), None)),
+    "fixed_mg": record(kind=(one_of("fixed_mg"), REQUIRED), step_mg=(POSITIVE_MG, REQUIRED),
+                       step_days=(STEP_DAYS, REQUIRED),
+                       slower_at_low_doses=(optional(SLOWER), None)),
+    "steps": record(kind=(one_of("steps"), REQUIRED),
+                    daily_mg=(listed(MG, limits.MAX_STEPS_LISTED, 1), REQUIRED),
+                    step_days=(STEP_DAYS, REQUIRED)),
+    "titrate": record(kind=(one_of("titrate"), REQUIRED), target_daily_mg=(POSITIVE_MG, REQUIRED),
+                      step_days=(optional(STEP_DAYS), None),
+                      increment_per_dose_mg=(optional(POSITIVE_MG), None)),
+}
+
+
+_PLAIN = (str, bytes, int, float, list, tuple, set, frozenset, type(None))
+
+
+def strategy(value: Any, loc: Loc) -> dict[str, Any]:
     if isinstance(value, Mapping):
-        form = value.get("form")
-        if form is None:
-            return "ref"
-        return "liquid" if form == "liquid" else "solid" if form in (
-            "tablet", "capsule", "packet") else "bad"
-    return "bad"
+        kind = value.get("kind", REQUIRED)
+    elif isinstance(value, _PLAIN):
+        raise _bad(loc, "must be a JSON object")
+    else:  # pydantic looks for the tag among an object's attributes (a Decimal has none)
+        kind = getattr(value, "kind", REQUIRED)
+    if kind is REQUIRED:
+        raise _bad((*loc, "kind"), f"required (one of {', '.join(KINDS)})")
+    if not isinstance(kind, str) or kind not in STRATEGIES:
+        raise _bad((*loc, "kind"), f"must be one of {', '.join(KINDS)}")
+    result: dict[str, Any] = STRATEGIES[kind](value, loc)
+    return result
 
 
-def _ref(value: Any) -> Any:
-    return {"id": value} if isinstance(value, str) else value
+OVERRIDE = record(mg=(POSITIVE_MG, REQUIRED), reason=(text(3, limits.MAX_REASON_CHARS), REQUIRED))
+REQUEST = record(
+    drug=(ID, REQUIRED),
+    start_date=(day, REQUIRED),
+    timezone=(ID, REQUIRED),
+    current_doses=(listed(DOSE, limits.MAX_DOSE_TIMES, 1), REQUIRED),
+    products=(listed(product, limits.MAX_PRODUCTS, 1), REQUIRED),
+    strategy=(strategy, REQUIRED),
+    reduce_order=(optional(listed(clock, limits.MAX_DOSE_TIMES)), None),
+    max_daily_mg_override=(optional(OVERRIDE), None),
+    creatinine_clearance_ml_min=(optional(number(_ZERO, Decimal(300), gt=0)), None),  # mL/min
+    composition=(one_of("tablets_first", "fewest_items"), "tablets_first"),
+)
 
 
-ProductIn = Annotated[
-    Annotated[SolidIn, Tag("solid")]
-    | Annotated[LiquidIn, Tag("liquid")]
-    | Annotated[CatalogueRef, BeforeValidator(_ref), Tag("ref")],
-    Discriminator(_product_tag, custom_error_type="form",
-                  custom_error_message="must be tablet, capsule, packet or liquid"),
-]
+def read_request(data: Any) -> dict[str, Any]:
+    """The request's fields checked and read (numbers as Decimal, times and dates as
+    objects, defaults filled in), or ContractError naming the first bad field."""
+    if not isinstance(data, Mapping):
+        raise ContractError("", "the request must be a JSON object")
+    result: dict[str, Any] = REQUEST(data, ())
+    return result
 
 
-class SlowerIn(_Model):
-    below_mg: Mg = Field(gt=0)
-    step_days: StepDays
-
-
-class PercentIn(_Model):
-    kind: Literal["percent"]
-    percent: Percent = Field(gt=0, lt=100)
-    step_days: StepDays
-    final_mg: Mg | None = None
-    slower_at_low_doses: SlowerIn | None = None
-
-
-class FixedIn(_Model):
-    kind: Literal["fixed_mg"]
-    step_mg: Mg = Field(gt=0)
-    step_days: StepDays
-    slower_at_low_doses: SlowerIn | None = None
-
-
-class StepsIn(_Model):
-    kind: Literal["steps"]
-    daily_mg: list[Mg] = Field(min_length=1, max_length=limits.MAX_STEPS_LISTED)
-    step_days: StepDays
-
-
-class TitrateIn(_Model):
-    kind: Literal["titrate"]
-    target_daily_mg: Mg = Field(gt=0)
-    step_days: StepDays | None = None
-    increment_per_dose_mg: Mg | None = Field(default=None, gt=0)
-
-
-StrategyIn = Annotated[PercentIn | FixedIn | StepsIn | TitrateIn, Field(discriminator="kind")]
-
-
-class OverrideIn(_Model):
-    mg: Mg = Field(gt=0)
-    reason: Annotated[str, Field(min_length=3, max_length=limits.MAX_REASON_CHARS),
-                      AfterValidator(_text)]
-
-
-class PlanRequestIn(_Model):
-    drug: Id
-    start_date: Day
-    timezone: Id
-    current_doses: list[DoseIn] = Field(min_length=1, max_length=limits.MAX_DOSE_TIMES)
-    products: list[ProductIn] = Field(min_length=1, max_length=limits.MAX_PRODUCTS)
-    strategy: StrategyIn
-    reduce_order: list[Clock] | None = Field(default=None, max_length=limits.MAX_DOSE_TIMES)
-    max_daily_mg_override: OverrideIn | None = None
-    creatinine_clearance_ml_min: Clearance | None = Field(default=None, gt=0)
-    composition: Literal["tablets_first", "fewest_items"] = "tablets_first"
-
+# ---- to core objects: the rules that need more than one field, or the knowledge base ------
 
 def parse_plan_request(data: Any, today: date | None = None) -> PlanRequest:
     """A validated PlanRequest, or ContractError naming the first bad field."""
-    if not isinstance(data, Mapping):
-        raise ContractError("", "the request must be a JSON object")
-    try:
-        model = PlanRequestIn.model_validate(data)
-    except ValidationError as exc:
-        raise _first_error(exc) from None
-    return _to_core(model, today)
+    return to_core(read_request(data), today)
 
 
-def _to_core(model: PlanRequestIn, today: date | None) -> PlanRequest:
+def to_core(model: dict[str, Any], today: date | None) -> PlanRequest:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from taper.core.regimen import DoseTime, Regimen
+    from taper.core.request import MaxDoseOverride, PlanRequest
+    from taper.core.strategies import TitrateStrategy
     from taper.knowledge import drug_ids, load_drug
 
-    if model.drug not in drug_ids():
-        raise ContractError("drug", f"unknown drug {model.drug!r}; known: {', '.join(drug_ids())}")
-    drug = load_drug(model.drug)
+    if model["drug"] not in drug_ids():
+        raise ContractError("drug", f"unknown drug {model['drug']!r}; known: {', '.join(drug_ids())}")
+    drug = load_drug(model["drug"])
     try:
-        ZoneInfo(model.timezone)
+        ZoneInfo(model["timezone"])
     except (ZoneInfoNotFoundError, ValueError):
         raise ContractError(
-            "timezone", f"unknown time zone {model.timezone!r}; use an IANA name like "
+            "timezone", f"unknown time zone {model['timezone']!r}; use an IANA name like "
             '"Europe/London" or "America/New_York"') from None
     seen: dict[time, int] = {}
-    for i, dose in enumerate(model.current_doses):
-        if dose.time in seen:
-            raise ContractError(f"current_doses[{i}].time",
-                                f"{dose.time:%H:%M} is already listed at current_doses[{seen[dose.time]}]")
-        seen[dose.time] = i
-    products = _products(model, drug.catalogue, drug.name)
-    strategy = _strategy(model, drug.final_step_max_daily.mg)
-    if sum(d.mg for d in model.current_doses) > limits.MAX_DOSE_MG:
+    for i, dose in enumerate(model["current_doses"]):
+        if dose["time"] in seen:
+            raise ContractError(f"current_doses[{i}].time", f"{dose['time']:%H:%M} is already "
+                                f"listed at current_doses[{seen[dose['time']]}]")
+        seen[dose["time"]] = i
+    products = _products(model["products"], drug.catalogue, drug.name)
+    strategy = _strategy(model["strategy"], drug.final_step_max_daily.mg)
+    total = sum(d["mg"] for d in model["current_doses"])
+    if total > limits.MAX_DOSE_MG:
         raise ContractError("current_doses", f"the daily total must be at most {limits.MAX_DOSE_MG} mg")
-    if not isinstance(strategy, TitrateStrategy) and sum(d.mg for d in model.current_doses) == 0:
+    if not isinstance(strategy, TitrateStrategy) and total == 0:
         raise ContractError("current_doses", "a taper needs a current dose above 0 mg")
     # Given order is kept: the planner warns when it is not clock order (SPEC P6).
-    doses = tuple(DoseTime(d.time, Fraction(d.mg)) for d in model.current_doses)
-    order = None if model.reduce_order is None else tuple(model.reduce_order)
+    doses = tuple(DoseTime(d["time"], Fraction(d["mg"])) for d in model["current_doses"])
+    order = None if model["reduce_order"] is None else tuple(model["reduce_order"])
     if order is not None:
         for i, t in enumerate(order):
             if t not in seen:
                 raise ContractError(f"reduce_order[{i}]", f"{t:%H:%M} is not one of the dose times")
             if order.index(t) != i:
                 raise ContractError(f"reduce_order[{i}]", f"{t:%H:%M} is listed twice")
-    override = model.max_daily_mg_override
-    crcl = model.creatinine_clearance_ml_min
+    override = model["max_daily_mg_override"]
+    crcl = model["creatinine_clearance_ml_min"]
     return PlanRequest(
         drug=drug,
-        regimen=Regimen(doses, model.start_date, model.timezone),
+        regimen=Regimen(doses, model["start_date"], model["timezone"]),
         products=products,
         strategy=strategy,
         reduce_order=order,
         max_daily_override=None if override is None else MaxDoseOverride(
-            Fraction(override.mg), override.reason.strip()),
+            Fraction(override["mg"]), override["reason"].strip()),
         creatinine_clearance_ml_min=None if crcl is None else Fraction(crcl),
         today=today,
-        composition=model.composition,
+        composition=model["composition"],
     )
 
 
-def _products(
-    model: PlanRequestIn, catalogue: tuple[Product, ...], drug_name: str
-) -> tuple[Product, ...]:
+def _fraction(value: Decimal | None) -> Fraction | None:
+    return None if value is None else Fraction(value)
+
+
+def _products(items: list[dict[str, Any]], catalogue: tuple[Product, ...],
+              drug_name: str) -> tuple[Product, ...]:
+    from taper.core.products import Liquid, Solid
+
     result: list[Product] = []
     ids: dict[str, int] = {}
-    for i, item in enumerate(model.products):
-        if item.id in ids:
+    for i, item in enumerate(items):
+        if item["id"] in ids:
             raise ContractError(f"products[{i}].id",
-                                f"{item.id!r} is already used by products[{ids[item.id]}]")
-        ids[item.id] = i
-        if isinstance(item, CatalogueRef):
-            found = next((p for p in catalogue if p.id == item.id), None)
+                                f"{item['id']!r} is already used by products[{ids[item['id']]}]")
+        ids[item["id"]] = i
+        form = item.get("form")
+        if form is None:  # a catalogue id
+            found = next((p for p in catalogue if p.id == item["id"]), None)
             if found is None:
                 known = ", ".join(p.id for p in catalogue)
                 raise ContractError(f"products[{i}]", (
-                    f"unknown product id {item.id!r}; the {drug_name} catalogue has {known}, "
+                    f"unknown product id {item['id']!r}; the {drug_name} catalogue has {known}, "
                     "or describe the product with its form and strength"))
             result.append(found)
-        elif isinstance(item, LiquidIn):
-            if item.min_volume_ml % item.measure_step_ml:
+        elif form == "liquid":
+            if item["min_volume_ml"] % item["measure_step_ml"]:
                 raise ContractError(f"products[{i}].min_volume_ml",
                                     "must be a whole number of measuring steps")
-            if item.use_within_days_after_opening is not None and item.bottle_ml is None:
+            if item["use_within_days_after_opening"] is not None and item["bottle_ml"] is None:
                 raise ContractError(f"products[{i}].use_within_days_after_opening",
                                     "needs bottle_ml (the volume of one bottle in mL)")
-            result.append(Liquid(item.id, Fraction(item.mg_per_ml), Fraction(item.measure_step_ml),
-                                 Fraction(item.min_volume_ml),
-                                 None if item.max_volume_ml is None else Fraction(item.max_volume_ml),
-                                 item.label,
-                                 None if item.bottle_ml is None else Fraction(item.bottle_ml),
-                                 item.use_within_days_after_opening))
+            result.append(Liquid(item["id"], Fraction(item["mg_per_ml"]),
+                                 Fraction(item["measure_step_ml"]), Fraction(item["min_volume_ml"]),
+                                 _fraction(item["max_volume_ml"]), item["label"],
+                                 _fraction(item["bottle_ml"]),
+                                 item["use_within_days_after_opening"]))
         else:
-            if item.form != "tablet" and item.divisible_into != 1:
+            if form != "tablet" and item["divisible_into"] != 1:
                 raise ContractError(f"products[{i}].divisible_into",
-                                    f"must be 1: a {item.form} cannot be divided")
-            result.append(Solid(item.id, Fraction(item.strength_mg), item.divisible_into,
-                                item.form, item.label))
+                                    f"must be 1: a {form} cannot be divided")
+            result.append(Solid(item["id"], Fraction(item["strength_mg"]), item["divisible_into"],
+                                form, item["label"]))
     return tuple(result)
 
 
-def _strategy(model: PlanRequestIn, default_final: Fraction) -> Strategy:
-    s = model.strategy
-    if isinstance(s, PercentIn):
-        final = default_final if s.final_mg is None else Fraction(s.final_mg)
-        return PercentStrategy(Fraction(s.percent), s.step_days, final, _slower(s.slower_at_low_doses))
-    if isinstance(s, FixedIn):
-        return FixedMgStrategy(Fraction(s.step_mg), s.step_days, _slower(s.slower_at_low_doses))
-    if isinstance(s, StepsIn):
-        for i, value in enumerate(s.daily_mg):
+def _strategy(s: dict[str, Any], default_final: Fraction) -> Strategy:
+    from taper.core.strategies import (
+        FixedMgStrategy,
+        PercentStrategy,
+        StepsStrategy,
+        TitrateStrategy,
+    )
+
+    if s["kind"] == "percent":
+        final = default_final if s["final_mg"] is None else Fraction(s["final_mg"])
+        return PercentStrategy(Fraction(s["percent"]), s["step_days"], final,
+                               _slower(s["slower_at_low_doses"]))
+    if s["kind"] == "fixed_mg":
+        return FixedMgStrategy(Fraction(s["step_mg"]), s["step_days"],
+                               _slower(s["slower_at_low_doses"]))
+    if s["kind"] == "steps":
+        for i, value in enumerate(s["daily_mg"]):
             if value < 0:
                 raise ContractError(f"strategy.daily_mg[{i}]", "must be 0 or more")
-        return StepsStrategy(tuple(Fraction(v) for v in s.daily_mg), s.step_days)
-    return TitrateStrategy(
-        Fraction(s.target_daily_mg), s.step_days,
-        None if s.increment_per_dose_mg is None else Fraction(s.increment_per_dose_mg))
+        return StepsStrategy(tuple(Fraction(v) for v in s["daily_mg"]), s["step_days"])
+    return TitrateStrategy(Fraction(s["target_daily_mg"]), s["step_days"],
+                           _fraction(s["increment_per_dose_mg"]))
 
 
-def _slower(value: SlowerIn | None) -> SlowerAtLowDoses | None:
-    return None if value is None else SlowerAtLowDoses(Fraction(value.below_mg), value.step_days)
+def _slower(value: dict[str, Any] | None) -> SlowerAtLowDoses | None:
+    from taper.core.strategies import SlowerAtLowDoses
 
-
-# Union tags pydantic puts in an error's location; the user never wrote them.
-_TAGS = {"solid", "liquid", "ref", "percent", "fixed_mg", "steps", "titrate"}
-
-
-def _path(loc: tuple[int | str, ...]) -> str:
-    text = ""
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        elif part in _TAGS or part.startswith("function-"):
-            continue
-        else:
-            text += f".{part}" if text else part
-    return text
-
-
-def _first_error(exc: ValidationError) -> ContractError:
-    error = exc.errors(include_url=False)[0]
-    loc = tuple(error["loc"])
-    kind = error["type"]
-    ctx = error.get("ctx", {})
-    if kind == "missing":
-        message = "required"
-    elif kind == "extra_forbidden":
-        message = "unknown field"
-    elif kind == "literal_error":
-        message = f"must be {ctx.get('expected', '')}".replace("'", "")
-    elif kind == "union_tag_invalid":
-        message = f"must be one of {ctx.get('expected_tags', '')}".replace("'", "")
-        loc = (*loc, ctx.get("discriminator", "kind").strip("'"))
-    elif kind == "union_tag_not_found":
-        message = "required (one of percent, fixed_mg, steps, titrate)"
-        loc = (*loc, "kind")
-    elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        words = {"greater_than": "greater than", "greater_than_equal": "at least",
-                 "less_than": "less than", "less_than_equal": "at most"}[kind]
-        bound = next(iter(ctx.values()), "")
-        message = f"must be {words} {bound}"
-    elif kind == "value_error":
-        message = str(ctx.get("error", error["msg"]))
-    elif kind in ("int_parsing", "int_type", "int_from_float"):
-        message = "must be a whole number"
-    elif kind == "too_short":
-        message = "must not be empty"
-    elif kind == "too_long":
-        message = f"must have at most {ctx.get('max_length', '')} items"
-    elif kind == "string_too_long":
-        message = f"must be at most {ctx.get('max_length', '')} characters"
-    elif kind == "string_too_short":
-        message = f"must be at least {ctx.get('min_length', 1)} characters (a written reason)"
-    elif kind in ("dict_type", "model_type", "model_attributes_type"):
-        message = "must be a JSON object"
-    elif kind == "list_type":
-        message = "must be a list"
-    elif kind == "string_type":
-        message = "must be a string"
-    else:
-        message = error["msg"]
-    return ContractError(_path(loc), message)
+    return None if value is None else SlowerAtLowDoses(Fraction(value["below_mg"]),
+                                                       value["step_days"])
