@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import json
 from datetime import date
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from taper.cli.documents import load_plan, write_output
 from taper.cli.errors import UsageError
-from taper.core.amounts import decimal_str, rounded_str
-from taper.core.plan import Plan
-from taper.core.products import Liquid
-from taper.exports.options import MAX_MONITORING_DAYS
+from taper.exports.options import MAX_MONITORING_DAYS  # light: no core, no export library
+
+if TYPE_CHECKING:
+    from taper.core.plan import Plan
+
+# Other imports are inside the functions that need them: `taper plan --format json` loads
+# only the reader, the planner and the JSON writer (issue 17; tests/cli/test_plan_imports.py).
 
 EXPORTS = ("pdf", "ics", "csv", "fhir", "pharmacy", "pharmacy-text")
 
@@ -54,6 +57,8 @@ def run(args: argparse.Namespace) -> int:
     args.monitoring_days = monitoring_days(str(args.monitoring_days))  # before any work
     plan = load_plan(args.request, today=date.today()).plan  # noqa: DTZ011 (the CLI is where the clock is read)
     if args.format == "json":
+        import json
+
         from taper.contract.plan_json import plan_to_json
 
         write_output(json.dumps(plan_to_json(plan), indent=2) + "\n", args.output)
@@ -88,6 +93,8 @@ def export(plan: Plan, args: argparse.Namespace) -> bytes:
 
 
 def table(plan: Plan, monitoring_days: int = 0) -> str:
+    from taper.core.amounts import decimal_str, rounded_str
+    from taper.core.products import Liquid
     from taper.exports.schedule import monitoring_period  # the table's only: not for --format json
     from taper.exports.words import dose_words
 
@@ -145,6 +152,8 @@ def table(plan: Plan, monitoring_days: int = 0) -> str:
 
 
 def _total(plan: Plan) -> str:
+    from taper.core.amounts import decimal_str
+
     return decimal_str(sum((d.mg for d in plan.baseline), Fraction(0)))
 
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from taper.core.knowledge import DrugKnowledge
-from taper.core.plan import Plan
-from taper.exports.options import ExportOptions
+if TYPE_CHECKING:  # names only: importing taper.exports.options must not load the core (issue 17)
+    from taper.core.knowledge import DrugKnowledge
+    from taper.core.plan import Plan
+    from taper.exports.options import ExportOptions
 
-Renderer = Callable[[Plan, DrugKnowledge, ExportOptions], bytes]
+Renderer = Callable[["Plan", "DrugKnowledge", "ExportOptions"], bytes]
 
 
 @dataclass(frozen=True, slots=True)

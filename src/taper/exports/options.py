@@ -4,7 +4,6 @@ and (from the web app) the check-ins recorded so far.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -70,6 +69,8 @@ def plan_key(drug_id: str, start_date: date, options: ExportOptions) -> str:
     """The plan's stable id: the caller's, or one derived from drug and start date (the same
     across versions). Derived ids are hashed: they travel inside shared calendars and
     bundles, and must not name the medicine (HZ-049)."""
+    import hashlib  # here: `taper plan --format json` never derives one (issue 17)
+
     if options.plan_id:
         return options.plan_id
     digest = hashlib.sha256(f"{drug_id}|{start_date.isoformat()}".encode()).hexdigest()
