@@ -7,11 +7,11 @@ docs/knowledge.md for the schema.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from datetime import date
 from fractions import Fraction
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from taper.core.amounts import exact
@@ -36,20 +36,24 @@ class KnowledgeError(ValueError):
     """A data file is malformed; the message names the file and the field."""
 
 
+# The data files beside this module. A plain path, not importlib.resources: that import
+# alone was a fifth of `taper plan`'s start-up (issue 17); the package is always installed as
+# files (an editable install or a wheel), never zipped.
+_DRUGS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "drugs")
+
+
 def drug_ids() -> list[str]:
     """The drugs with a data file, sorted."""
-    folder = resources.files("taper.knowledge") / "drugs"
-    return sorted(
-        p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")
-    )
+    return sorted(name.removesuffix(".toml") for name in os.listdir(_DRUGS)
+                  if name.endswith(".toml"))
 
 
 def raw_drug(drug_id: str) -> dict[str, Any]:
     """The parsed data file, as written."""
     if drug_id not in drug_ids():
         raise KeyError(drug_id)
-    text = (resources.files("taper.knowledge") / "drugs" / f"{drug_id}.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    with open(os.path.join(_DRUGS, f"{drug_id}.toml"), encoding="utf-8") as file:
+        return tomllib.loads(file.read())
 
 
 @cache
