@@ -174,12 +174,14 @@ def broken_requests(draw: st.DrawFn, under: str = "") -> Any:
     return data
 
 
+@pytest.mark.hazard("HZ-201")
 @DIFFERENTIAL
 @given(REQUEST)
 def test_valid_requests_are_read_alike(data: dict[str, Any]) -> None:
     agree(data)
 
 
+@pytest.mark.hazard("HZ-201")
 @DIFFERENTIAL
 @given(broken_requests())
 @example({"strategy": {"kind": "percent", "percent": 0, "step_days": 3}})
@@ -187,6 +189,7 @@ def test_broken_requests_are_refused_alike(data: Any) -> None:
     agree(data)
 
 
+@pytest.mark.hazard("HZ-201")
 @pytest.mark.parametrize("under", ["current_doses", "products", "strategy",
                                    "reduce_order", "max_daily_mg_override"])
 def test_requests_broken_deep_inside_are_refused_alike(under: str) -> None:
@@ -205,6 +208,7 @@ def test_the_shipped_examples_are_read_alike() -> None:
             agree(data)
 
 
+@pytest.mark.hazard("HZ-202")
 @pytest.mark.parametrize(("change", "error"), [
     ({"percent": 0}, ("strategy.percent", "must be greater than 0")),
     ({"percent": 100}, ("strategy.percent", "must be less than 100")),
@@ -257,6 +261,7 @@ ODD = [None, True, False, 0, 1, 2, 4, 100, 300, 301, 365, 366, 1000, 1001, -1, 1
        {"kind": "percent"}, {"form": "liquid"}, {"form": None, "id": "tab5"}]
 
 
+@pytest.mark.hazard("HZ-201")
 @pytest.mark.parametrize("kind", [s["kind"] for s in STRATEGIES])
 def test_every_field_given_every_odd_value_is_read_alike(kind: str) -> None:
     base = {**FULL, "strategy": next(s for s in STRATEGIES if s["kind"] == kind)}
