@@ -71,6 +71,7 @@ def read_day(value: Any) -> date:
 
 Loc = tuple[str | int, ...]
 Reader = Callable[[Any, Loc], Any]
+RecordReader = Callable[[Any, Loc], dict[str, Any]]
 REQUIRED = object()
 PRODUCT_FORMS = "must be tablet, capsule, packet or liquid"
 KINDS = ("percent", "fixed_mg", "steps", "titrate")
@@ -233,7 +234,7 @@ def listed(reader: Reader, max_items: int, min_items: int = 0) -> Reader:
     return read
 
 
-def record(**fields: tuple[Reader, Any]) -> Reader:
+def record(**fields: tuple[Reader, Any]) -> RecordReader:
     """An object with these fields, in this order (default REQUIRED), and no others."""
     def read(value: Any, loc: Loc) -> dict[str, Any]:
         if not isinstance(value, Mapping):
@@ -322,8 +323,7 @@ def strategy(value: Any, loc: Loc) -> dict[str, Any]:
         raise _bad((*loc, "kind"), f"required (one of {', '.join(KINDS)})")
     if not isinstance(kind, str) or kind not in STRATEGIES:
         raise _bad((*loc, "kind"), f"must be one of {', '.join(KINDS)}")
-    result: dict[str, Any] = STRATEGIES[kind](value, loc)
-    return result
+    return STRATEGIES[kind](value, loc)
 
 
 OVERRIDE = record(mg=(POSITIVE_MG, REQUIRED), reason=(text(3, limits.MAX_REASON_CHARS), REQUIRED))
@@ -346,8 +346,7 @@ def read_request(data: Any) -> dict[str, Any]:
     objects, defaults filled in), or ContractError naming the first bad field."""
     if not isinstance(data, Mapping):
         raise ContractError("", "the request must be a JSON object")
-    result: dict[str, Any] = REQUEST(data, ())
-    return result
+    return REQUEST(data, ())
 
 
 # ---- to core objects: the rules that need more than one field, or the knowledge base ------
