@@ -201,3 +201,11 @@ def test_bottles_and_the_composition_option_reach_the_json_and_the_table(
     diarist_request["products"][-1].pop("bottle_ml")
     code, _, err = run(tmp_path, capsys, diarist_request)
     assert code == 2 and "products[2].use_within_days_after_opening: needs bottle_ml" in err
+
+
+def test_the_cli_bounds_monitoring_days_as_the_exports_do() -> None:
+    """The CLI writes the bound for its help text rather than import the exports package."""
+    from taper.cli import plan as plan_cli
+    from taper.exports.options import MAX_MONITORING_DAYS
+
+    assert plan_cli.MAX_MONITORING_DAYS == MAX_MONITORING_DAYS

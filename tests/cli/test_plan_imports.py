@@ -18,8 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 NOT_FOR_PLANNING = (
     # the web, the monitoring engine, the PK model and the export libraries
     "django", "taper.web", "taper.core.monitoring", "taper.core.pk", "reportlab", "fhir",
-    "taper.exports.pdf", "taper.exports.fhir", "taper.exports.ics", "taper.exports.schedule",
-    "taper.exports.words",
+    "taper.exports",  # every format (pdf, ics, fhir, …) and even the export options
     # the request schema: the plain reader is the one used (ADR 0021)
     "pydantic", "pydantic_core", "taper.contract.request_schema",
     # what lazy imports keep out: each was milliseconds of start-up (docs/performance.md)

@@ -9,13 +9,15 @@ from typing import TYPE_CHECKING
 
 from taper.cli.documents import load_plan, write_output
 from taper.cli.errors import UsageError
-from taper.exports.options import MAX_MONITORING_DAYS  # light: no core, no export library
 
 if TYPE_CHECKING:
     from taper.core.plan import Plan
 
-# Other imports are inside the functions that need them: `taper plan --format json` loads
-# only the reader, the planner and the JSON writer (issue 17; tests/cli/test_plan_imports.py).
+# Imports are inside the functions that need them: `taper plan --format json` loads only the
+# reader, the planner and the JSON writer (issue 17; tests/cli/test_plan_imports.py).
+# taper.exports.options.MAX_MONITORING_DAYS, written here for the help text because the
+# exports package costs start-up; test_plan_cli.py checks that the two are the same.
+MAX_MONITORING_DAYS = 90
 
 EXPORTS = ("pdf", "ics", "csv", "fhir", "pharmacy", "pharmacy-text")
 
