@@ -121,10 +121,14 @@ def test_products_that_cannot_make_a_first_step_are_refused_with_the_product_tha
 def test_a_first_listed_step_nothing_can_make_at_the_stop_limit_is_the_stop() -> None:
     p = plan({"08:00": 5}, (TAB5,), StepsStrategy((F(2), F(0)), 7))
     assert p.steps == () and p.stop_date == date(2026, 12, 1)
-    cut, start = warnings(p)
-    assert cut[:2] == ("cut_larger_than_requested", None) and cut[3]["about"] == "stop"
-    assert cut[2].startswith("The stop: the list asks for a cut of at most 3 mg")
-    assert start == stop_at_start("5")
+    assert warnings(p) == [(
+        "cut_larger_than_requested", None,
+        "The stop: the list asks for a cut of at most 3 mg (to 2 mg a day), but these products "
+        "cannot make a dose between that and 5 mg, so the plan stops from 5 mg a day (a cut of "
+        "5 mg); a 1 mg/mL liquid (sol1) would allow the requested cut.",
+        {"requested_cut_mg": "3", "actual_cut_mg": "5", "target_mg": "2", "realised_mg": "0",
+         "previous_mg": "5", "product": "sol1", "product_strength": "1 mg/mL liquid",
+         "about": "stop"}), stop_at_start("5")]
 
 
 def test_a_taper_of_exactly_the_most_steps_is_planned_and_one_more_is_refused() -> None:

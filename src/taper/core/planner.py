@@ -287,10 +287,9 @@ def _taper_target(
     if isinstance(strategy, FixedMgStrategy):
         return max(prev - strategy.step_mg, Fraction(0))
     if isinstance(strategy, PercentStrategy):
-        target = prev * (1 - strategy.percent / 100)
-        if target < strategy.final_mg:
-            return strategy.final_mg if prev > strategy.final_mg else Fraction(0)
-        return target
+        if prev <= strategy.final_mg:
+            return Fraction(0)  # at the final dose: the stop
+        return max(prev * (1 - strategy.percent / 100), strategy.final_mg)
     if number > len(strategy.daily_mg):
         return None
     return strategy.daily_mg[number - 1]
