@@ -132,3 +132,11 @@ def test_a_titration_plans_its_grid_up_to_the_goal_not_the_current_dose() -> Non
              override=("100.005", "ward"))
     assert caught.value.field == "products" and "up to 100.005 mg a day" in caught.value.message
 
+
+
+def test_a_current_dose_the_products_cannot_make_is_kept_without_pieces() -> None:
+    p = plan({"08:00": 7, "20:00": 10}, (TAB10,), FixedMgStrategy(F(5), 7))
+    assert [(d.mg, [(x.product_id, x.units) for x in d.composition.pieces])
+            for d in p.baseline] == [(7, []), (10, [("tab10", 1)])]
+    assert [[d.mg for d in s.doses] for s in p.steps] == [[5, 10], [5, 5], [5]]
+    assert p.warnings == ()

@@ -7,16 +7,17 @@ inside and just outside each rule's threshold, so that a mutant of `_titrate` ch
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from fractions import Fraction as F
 
 import pytest
 
 from taper.core.plan import Plan
-from taper.core.planner import MAX_STEPS, PlanError
+from taper.core.planner import MAX_STEPS, PlanError, make_plan
 from taper.core.products import Liquid, Solid
 from taper.core.strategies import TitrateStrategy
-from tests.core.planning import plan
+from tests.core.planning import plan, request
 
 TAB10 = Solid("tab10", F(10), 2)  # 5 mg halves
 TAB5 = Solid("tab5", F(5), 1)
@@ -172,3 +173,17 @@ def test_a_titration_of_exactly_the_most_steps_is_planned_and_one_more_is_refuse
     assert refusal({"08:00": 0}, (DROPS,),
                    TitrateStrategy(F(MAX_STEPS + 1, 100), 1, F(1, 100))) == (
         "strategy", "the plan would need more than 1000 steps", None)
+
+
+def test_from_zero_the_label_start_dose_is_used_not_its_increment() -> None:
+    """A label whose start dose differs from its increment (as tizanidine's, 2 mg then 2-4 mg
+    steps): from zero the first step is the start dose, then the increment; a given increment
+    replaces both."""
+    req = request({"08:00": 0}, (TAB1,), TitrateStrategy(F(10)))
+    label = req.drug.titration
+    assert label is not None
+    drug = replace(req.drug, titration=replace(label, initial_per_dose_mg=F(2)))
+    p = make_plan(replace(req, drug=drug))
+    assert [(s.daily_mg, s.target_daily_mg) for s in p.steps] == [(2, 2), (7, 7), (10, 10)]
+    given = make_plan(replace(req, drug=drug, strategy=TitrateStrategy(F(10), 3, F(4))))
+    assert [s.daily_mg for s in given.steps] == [4, 8, 10]

@@ -63,8 +63,6 @@ class _State:
     steps: list[TaperStep] = field(default_factory=list)
     warnings: list[PlanWarning] = field(default_factory=list)
     composer: Composer = field(default_factory=lambda: Composer(()))
-    compositions: dict[tuple[Fraction, frozenset[str]], tuple[Composition, frozenset[str]]] = field(
-        default_factory=dict)
 
 
 def make_plan(request: PlanRequest) -> Plan:
@@ -80,7 +78,7 @@ def make_plan(request: PlanRequest) -> Plan:
     order = _reduce_order(times, request.reduce_order)
     titrating = isinstance(request.strategy, TitrateStrategy)
     ceiling = _ceiling(request)
-    top = max(regimen.daily_mg, ceiling if titrating else Fraction(0))
+    top = max(regimen.daily_mg, ceiling) if titrating else regimen.daily_mg
     _check_grain(request.products, top)
     sets = amount_sets(request.products, len(times), top)
     state = _State(
@@ -367,14 +365,10 @@ def _add_step(
         amount = allocation[t]
         if amount == 0:
             continue
-        used = state.used.get(t, frozenset())
-        made = state.compositions.get((amount, used))
-        if made is None:  # memoised per plan, checked once
-            composition = state.composer(amount, used)
-            assert composition is not None and composition.mg == amount
-            made = state.compositions[(amount, used)] = (composition, composition.product_ids)
-        doses.append(ScheduledDose(t, amount, made[0]))
-        state.used[t] = made[1]
+        composition = state.composer(amount, state.used[t])  # the composer memoises
+        assert composition is not None and composition.mg == amount
+        doses.append(ScheduledDose(t, amount, composition))
+        state.used[t] = composition.product_ids
     end = state.day + timedelta(days=days - 1)
     if (end - request.regimen.start_date).days >= MAX_PLAN_DAYS:
         # Technical, not clinical (taper.core.limits): every export must be able to print it.
