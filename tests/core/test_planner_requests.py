@@ -9,11 +9,12 @@ from fractions import Fraction as F
 
 import pytest
 
-from taper.core.plan import Plan
+from taper.core.composer import Composer
+from taper.core.plan import Composition, Plan
 from taper.core.planner import PlanError, make_plan
 from taper.core.products import Solid
 from taper.core.regimen import DoseTime
-from taper.core.strategies import FixedMgStrategy, TitrateStrategy
+from taper.core.strategies import FixedMgStrategy, StepsStrategy, TitrateStrategy
 from tests.core.planning import doses_by_step, plan, request
 
 TAB10 = Solid("tab10", F(10), 2)
@@ -140,3 +141,30 @@ def test_a_current_dose_the_products_cannot_make_is_kept_without_pieces() -> Non
             for d in p.baseline] == [(7, []), (10, [("tab10", 1)])]
     assert [[d.mg for d in s.doses] for s in p.steps] == [[5, 10], [5, 5], [5]]
     assert p.warnings == ()
+
+
+def test_the_first_step_keeps_the_product_the_current_dose_is_taken_with() -> None:
+    """20 mg taken as one 20 mg tablet: the 10 mg step is half of it, not a 10 mg tablet
+    (the composer counts a switch of product against a composition)."""
+    tab20q = Solid("tab20", F(20), 4)
+    p = plan({"08:00": 20}, (tab20q, TAB10, TAB5), StepsStrategy((F(10),), 7))
+    assert [[(x.product_id, x.units) for x in d.composition.pieces] for d in p.baseline] == [
+        [("tab20", 1)]]
+    assert [[(x.product_id, x.units) for x in d.composition.pieces]
+            for d in p.steps[0].doses] == [[("tab20", F(1, 2))]]
+
+
+class _DoubleComposer(Composer):
+    """A broken composer: the pieces for twice the amount asked."""
+
+    def __call__(self, amount: F, previous: frozenset[str] = frozenset()) -> Composition | None:
+        return super().__call__(amount * 2, previous)
+
+
+@pytest.mark.hazard("HZ-001")
+def test_the_planner_never_schedules_pieces_that_do_not_add_up_to_the_dose(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The planner checks each composition against its dose (HZ-001's last guard)."""
+    monkeypatch.setattr("taper.core.planner.Composer", _DoubleComposer)
+    with pytest.raises(AssertionError):
+        plan({"08:00": 20}, (TAB10, TAB5), StepsStrategy((F(10),), 7))

@@ -76,6 +76,7 @@ def test_a_given_increment_and_days_replace_the_label_schedule_from_zero() -> No
 
 
 @pytest.mark.hazard("HZ-004")
+@pytest.mark.hazard("HZ-233")
 def test_a_goal_the_products_cannot_make_is_approached_and_said_after_the_last_step() -> None:
     p = plan(ZERO3, (TAB10,), TitrateStrategy(F(62)))
     assert [s[3] for s in steps(p)] == [15, 30, 45, 60]
@@ -88,6 +89,7 @@ def test_a_goal_the_products_cannot_make_is_approached_and_said_after_the_last_s
 
 
 @pytest.mark.hazard("HZ-004")
+@pytest.mark.hazard("HZ-233")
 def test_a_goal_the_last_step_aims_at_but_cannot_make_is_said_too() -> None:
     """The step aims at the goal (62) but makes 60: the plan never reaches the goal, so it
     says so (it once ended there in silence, its last step showing only the target)."""
@@ -100,6 +102,7 @@ def test_a_goal_the_last_step_aims_at_but_cannot_make_is_said_too() -> None:
 
 
 @pytest.mark.hazard("HZ-004")
+@pytest.mark.hazard("HZ-233")
 def test_no_makeable_dose_between_the_current_one_and_the_goal_gives_no_step_and_says_so() -> None:
     p = plan({"08:00": 20, "14:00": 20, "20:00": 20}, (TAB10,), TitrateStrategy(F(62)))
     assert p.steps == () and p.stop_date is None
