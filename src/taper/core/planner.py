@@ -19,7 +19,6 @@ from taper.core.distribution import default_reduce_order, distribute
 from taper.core.knowledge import Fact
 from taper.core.limits import MAX_GRAINS, MAX_PLAN_DAYS
 from taper.core.pace import (
-    Realised,
     cannot_go_lower,
     cut_larger,
     dose_adjusted,
@@ -64,8 +63,6 @@ class _State:
     steps: list[TaperStep] = field(default_factory=list)
     warnings: list[PlanWarning] = field(default_factory=list)
     composer: Composer = field(default_factory=lambda: Composer(()))
-    compositions: dict[tuple[Fraction, frozenset[str]], tuple[Composition, frozenset[str]]] = field(
-        default_factory=dict)
 
 
 def make_plan(request: PlanRequest) -> Plan:
@@ -81,7 +78,7 @@ def make_plan(request: PlanRequest) -> Plan:
     order = _reduce_order(times, request.reduce_order)
     titrating = isinstance(request.strategy, TitrateStrategy)
     ceiling = _ceiling(request)
-    top = max(regimen.daily_mg, ceiling if titrating else Fraction(0))
+    top = max(regimen.daily_mg, ceiling) if titrating else regimen.daily_mg
     _check_grain(request.products, top)
     sets = amount_sets(request.products, len(times), top)
     state = _State(
@@ -205,16 +202,16 @@ def _taper(
         target = _taper_target(strategy, prev, i)
         if target is None:
             return None  # an explicit list that ends without a stop: hold the last dose
-        where = f"strategy.daily_mg[{i - 1}]" if explicit else "strategy"
         if explicit:
             if target >= listed:
-                raise PlanError(where, f"{mg(target)} is not below the previous {mg(listed)} a day")
+                raise PlanError(f"strategy.daily_mg[{i - 1}]",
+                                f"{mg(target)} is not below the previous {mg(listed)} a day")
             listed = target
         if target <= 0:
             if prev <= limit.mg:
-                return _stop(request, state)
+                return _stop(state)
             if explicit:
-                raise PlanError(where, (
+                raise PlanError(f"strategy.daily_mg[{i - 1}]", (
                     f"stopping from {mg(prev)} a day is not allowed; a plan may stop only "
                     f"from {mg(limit.mg)} a day or less ({_basis(limit.fact)}). Add lower steps."
                 ))
@@ -226,19 +223,19 @@ def _taper(
             ))
             target = limit.mg
         found = (realise_listed if explicit else realise_pace)(target, prev, sets)
+        realised = found.total
         if found.how == "same":
             if state.steps:
-                days = _step_days(strategy, prev)
+                days = strategy.step_days  # only a listed step merges: no slower pace
                 _extend_last(state, days)
                 state.warnings.append(steps_merged(number - 1, target, prev, days))
                 continue
-            found = Realised(None, "none")  # no step to hold yet
-        realised = found.total
+            realised = None  # no step to hold yet
         if realised is None or realised <= 0:
             fix = product_making_cut(request, len(order), target, prev)
             if prev <= limit.mg:
                 state.warnings.append(cut_larger(None, target, prev, Fraction(0), fix, explicit))
-                return _stop(request, state)
+                return _stop(state)
             if state.steps:  # the best plan these products allow: hold, never a faster stop
                 state.warnings.append(cannot_go_lower(state.steps[-1].index, prev, limit, fix))
                 return None
@@ -257,7 +254,7 @@ def _taper(
     raise PlanError("strategy", f"the plan would need more than {MAX_STEPS} steps")
 
 
-def _stop(request: PlanRequest, state: _State) -> date:
+def _stop(state: _State) -> date:
     """The stop date; a plan that stops before any step says so (never a silent plan)."""
     if not state.steps:
         state.warnings.append(PlanWarning(
@@ -288,10 +285,9 @@ def _taper_target(
     if isinstance(strategy, FixedMgStrategy):
         return max(prev - strategy.step_mg, Fraction(0))
     if isinstance(strategy, PercentStrategy):
-        target = prev * (1 - strategy.percent / 100)
-        if target < strategy.final_mg:
-            return strategy.final_mg if prev > strategy.final_mg else Fraction(0)
-        return target
+        if prev <= strategy.final_mg:
+            return Fraction(0)  # at the final dose: the stop
+        return max(prev * (1 - strategy.percent / 100), strategy.final_mg)
     if number > len(strategy.daily_mg):
         return None
     return strategy.daily_mg[number - 1]
@@ -351,15 +347,15 @@ def _titrate(
                 step=last,
             ))
             return None
-        _add_step(request, sets, order, state, number, realised, target, days, falling=False)
-        if target == goal or realised >= goal:
+        _add_step(request, sets, order, state, number, realised, target, days)
+        if realised >= goal:  # else the next pass says the goal cannot be made
             return None
     raise PlanError("strategy", f"the plan would need more than {MAX_STEPS} steps")
 
 
 def _add_step(
     request: PlanRequest, sets: AmountSets, order: tuple[time, ...], state: _State,
-    number: int, total: Fraction, target: Fraction, days: int, falling: bool,
+    number: int, total: Fraction, target: Fraction, days: int, falling: bool = False,
 ) -> None:
     allocation = distribute(total, order, sets, state.allocation, falling)
     if falling:
@@ -369,14 +365,10 @@ def _add_step(
         amount = allocation[t]
         if amount == 0:
             continue
-        used = state.used.get(t, frozenset())
-        made = state.compositions.get((amount, used))
-        if made is None:  # memoised per plan, checked once
-            composition = state.composer(amount, used)
-            assert composition is not None and composition.mg == amount
-            made = state.compositions[(amount, used)] = (composition, composition.product_ids)
-        doses.append(ScheduledDose(t, amount, made[0]))
-        state.used[t] = made[1]
+        composition = state.composer(amount, state.used[t])  # the composer memoises
+        assert composition is not None and composition.mg == amount
+        doses.append(ScheduledDose(t, amount, composition))
+        state.used[t] = composition.product_ids
     end = state.day + timedelta(days=days - 1)
     if (end - request.regimen.start_date).days >= MAX_PLAN_DAYS:
         # Technical, not clinical (taper.core.limits): every export must be able to print it.
@@ -403,7 +395,7 @@ def _check_grain(products: tuple[Product, ...], top: Fraction) -> None:
 def _warn_rises(state: _State, number: int, total: Fraction, allocation: dict[time, Fraction]) -> None:
     """`distribute` lets a dose time rise only when no spread without it exists; say so."""
     for t in sorted(allocation):
-        before = state.allocation.get(t, Fraction(0))
+        before = state.allocation[t]  # every dose time has an amount, 0 once dropped
         if allocation[t] <= before:
             continue
         what = (f"the {t:%H:%M} dose comes back ({mg(allocation[t])})" if before == 0 else
