@@ -16,7 +16,8 @@ from django.utils.translation import ngettext
 
 from taper.core.plan import Plan
 from taper.exports.words import mg_words
-from taper.web.clinic.engine import DoseToday, doses_on, stored_plan
+from taper.web.clinic.engine import DoseToday, doses_on
+from taper.web.clinic.lean import plan_of
 from taper.web.clinic.models import Decision, DoseTaken, Patient, PlanVersion, Status
 from taper.web.clinic.presenters import patient_words
 from taper.web.clinic.services.followup import monitored_version
@@ -63,7 +64,7 @@ def today_for(patient: Patient, day: date, moment: datetime) -> TodayView:
     view = TodayView(day=day, version=version)
     if version is None:
         return view
-    plan = stored_plan(version.plan_json)
+    plan = plan_of(version)
     step, doses = doses_on(plan, day)
     marks = {m.time: m for m in patient.doses_taken.filter(date=day)}
     local = moment.astimezone(ZoneInfo(patient.timezone)).time()
@@ -132,7 +133,7 @@ def _changed(patient: Patient, version: PlanVersion, plan: Plan, day: date) -> s
     event = version.events.order_by("-at").first()
     when = (event.at if event is not None else version.created_at).astimezone(
         ZoneInfo(patient.timezone)).date()
-    old = {d.time: d.mg for d in doses_on(stored_plan(before.plan_json), day)[1]}
+    old = {d.time: d.mg for d in doses_on(plan_of(before), day)[1]}
     new = {d.time: d.mg for d in doses_on(plan, day)[1]}
     what = [_("the %(at)s dose is now %(mg)s") % {"at": clock_words(t), "mg": new[t]}
             for t in sorted(new) if old.get(t) != new[t]]
