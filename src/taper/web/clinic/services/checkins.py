@@ -85,7 +85,8 @@ def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
 
     if not _may_record(entered_by, patient):
         raise ServiceError("", "only the patient, their clinician or their carer can record a check-in")
-    Patient.objects.select_for_update().filter(pk=patient.pk).first()  # one check-in at a time
+    lean.fetch(f'SELECT "id" FROM clinic_patient WHERE "id" = %s{lean.for_update()}',
+               [patient.pk])  # one check-in at a time
     today = today or local_today(patient.timezone)
     version = monitored_version(patient, today)  # in force, or in its monitoring period
     if version is None:
