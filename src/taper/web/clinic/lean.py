@@ -87,6 +87,35 @@ def values(model: type[Model], names: tuple[str, ...], rows: list[tuple[Any, ...
     return done
 
 
+def typed(rows: list[tuple[Any, ...]], *fields: Any) -> list[tuple[Any, ...]]:
+    """Rows whose columns are the model fields `fields` ("model.field" labels, or None for a
+    column taken as the driver gives it), converted as the ORM converts them."""
+    key = ("typed", fields)
+    cache: dict[Any, list[tuple[int, list[Converter], Any]]] = \
+        connection.__dict__.setdefault("_taper_lean_converters", {})
+    converters = cache.get(key)
+    if converters is None:
+        from django.apps import apps
+
+        converters = []
+        for i, label in enumerate(fields):
+            if label is None:
+                continue
+            model_label, name = label.rsplit(".", 1)
+            model = apps.get_model(model_label)
+            column = model._meta.get_field(name).get_col(model._meta.db_table)
+            convs = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+            if convs:
+                converters.append((i, convs, column))
+        cache[key] = converters
+    done = []
+    for row in rows:
+        found = list(row)
+        _convert(found, converters)
+        done.append(tuple(found))
+    return done
+
+
 def date_param(day: Any) -> Any:
     """A date as the database driver takes it (text on SQLite)."""
     return connection.ops.adapt_datefield_value(day)
