@@ -121,6 +121,11 @@ def date_param(day: Any) -> Any:
     return connection.ops.adapt_datefield_value(day)
 
 
+def datetime_param(moment: Any) -> Any:
+    """A date and time as the database driver takes it (UTC text on SQLite)."""
+    return connection.ops.adapt_datetimefield_value(moment)
+
+
 def fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -106,4 +106,11 @@ def _version_with_plan(patient_id: int, status: str, order: str) -> PlanVersion 
 
 
 def upcoming_followups(patient: Patient, today: date) -> list[FollowUp]:
-    return list(FollowUp.objects.filter(plan__patient=patient, date__gte=today))
+    """FollowUp.objects.filter(plan__patient=patient, date__gte=today), written once
+    (clinic/lean.py: Today asks it on every visit)."""
+    found = lean.fetch(
+        f"SELECT {lean.columns(FollowUp, 'f')} FROM clinic_followup f"
+        ' INNER JOIN clinic_plan p ON f."plan_id" = p."id"'
+        ' WHERE p."patient_id" = %s AND f."date" >= %s ORDER BY f."date", f."time", f."id"',
+        [patient.pk, lean.date_param(today)])
+    return [f for f in (lean.instance(FollowUp, row) for row in found) if f is not None]
