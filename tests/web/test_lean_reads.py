@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.db.models import Q, Subquery
 from django.db.models import Model as DjangoModel
+from django.db.models import Q, Subquery
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_otp import user_has_device

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from django.db import connection, transaction
 from django.utils.timezone import now
 
-from taper.web.clinic.audit.trail import audited
 from taper.web.clinic import lean
+from taper.web.clinic.audit.trail import audited
 from taper.web.clinic.engine import ServiceError, local_today
 from taper.web.clinic.lean import plan_of
 from taper.web.clinic.models import CheckIn, Decision, Patient, PlanVersion, Status, User

@@ -16,8 +16,8 @@ from django.utils.translation import gettext
 from taper.core.plan import Plan
 from taper.web.clinic import services
 from taper.web.clinic.engine import local_today
-from taper.web.clinic.lean import plan_of
 from taper.web.clinic.forms.checkin import FIRST_ANSWER, CheckInForm
+from taper.web.clinic.lean import plan_of
 from taper.web.clinic.models import Patient, Role
 from taper.web.clinic.services.doses import taken_times
 from taper.web.clinic.services.followup import monitored_version
