@@ -20,7 +20,7 @@ def mfa_enrolled(user: User) -> bool:
     confirmed=True)` asked in one statement instead of one query per kind of device (issue
     17: every request of a session without a verified device asks it)."""
     from django.db import connection
-    from django_otp import device_classes
+    from django_otp import device_classes  # type: ignore[attr-defined]
 
     if user.pk is None or user.is_anonymous:
         return bool(user_has_device(user, confirmed=True))

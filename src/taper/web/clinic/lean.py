@@ -70,7 +70,7 @@ def instance(model: type[M], row: Sequence[Any], start: int = 0) -> M | None:
     if values[fields.index(model._meta.pk)] is None:
         return None
     _convert(values, _converters(model))
-    return model.from_db(connection.alias, None, values)
+    return model.from_db(connection.alias, (), values)  # every field, in order: names unused
 
 
 def values(model: type[Model], names: tuple[str, ...], rows: list[tuple[Any, ...]]

@@ -185,7 +185,7 @@ def _recent_rows(patient: Patient, plan: Plan, since: date) -> list[Row]:
     at, start = lean.date_param(since), lean.date_param(plan.start_date)
     rows = lean.fetch(sql, [patient.pk, at, patient.pk, patient.pk, start, patient.pk,
                             patient.pk, at])
-    return lean.values(CheckIn, ("id", "date", "data", "amends"), rows)  # type: ignore[return-value]
+    return lean.values(CheckIn, ("id", "date", "data", "amends"), rows)
 
 
 def _assess(checkin: CheckIn, plan: Plan, earlier: list[Row], parsed: Sequence[Reading],

@@ -93,7 +93,7 @@ def spend(token: ApiToken, at: datetime | None = None, count: int = 1) -> bool:
             ' OR "window_count" <= %s)',
             [window, count, count, window, connection.ops.adapt_datetimefield_value(at),
              token.pk, window, settings.TOKEN_RATE_LIMIT - count])
-        return cursor.rowcount == 1
+        return bool(cursor.rowcount == 1)
 
 
 MAX_BATCH = 20  # requests a worker counts at once when the limit is large
