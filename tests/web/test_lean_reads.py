@@ -261,3 +261,42 @@ def test_decisions_still_come_back_as_stored(cast: Cast) -> None:
                                      data=factories.quiet_checkin(today), today=today)
     assert Decision.objects.get(pk=stored.pk).data == stored.data
     assert DoseTaken.objects.count() == 0
+
+
+@pytest.mark.hazard("HZ-222")
+def test_the_page_s_counts_and_settings_are_the_orm_s(cast: Cast) -> None:
+    from taper.web.clinic.views.patient import _clinician_of
+    from taper.web.messaging import services as messaging
+    from taper.web.messaging.models import Message
+    from taper.web.reminders.models import ReminderSettings
+    from taper.web.reminders.services import set_reminder_settings, settings_for
+
+    patient = cast.patient
+
+    def orm_unread() -> int:
+        return Message.objects.filter(patient=patient, from_clinic=True, read_at__isnull=True).count()
+
+    assert messaging.unread_for_patient(patient) == orm_unread() == 0
+    messaging.send_message(patient=patient, author=cast.clinician, body="How are you?")
+    messaging.send_message(patient=patient, author=cast.clinician, body="Any news?")
+    messaging.send_message(patient=patient, author=patient.user, body="Fine")  # not from the clinic
+    messaging.send_message(patient=cast.other_patient, author=cast.clinician, body="Hello")
+    assert messaging.unread_for_patient(patient) == orm_unread() == 2
+    messaging.mark_read(patient=patient, reader=patient.user)
+    assert messaging.unread_for_patient(patient) == orm_unread() == 0
+
+    unsaved = settings_for(patient)  # the defaults, not stored
+    assert unsaved.pk is None and unsaved.refill_days == ReminderSettings(patient=patient).refill_days
+    set_reminder_settings(patient=patient, actor=patient.user, checkin_email=True,
+                          checkin_time=time(18, 45), refill_days=5)
+    same(settings_for(patient), ReminderSettings.objects.get(patient=patient))
+    assert settings_for(cast.other_patient).pk is None
+
+    fresh = Patient.objects.get(pk=patient.pk)
+    same(_clinician_of(fresh), Patient.objects.get(pk=patient.pk).clinician)
+    with CaptureQueriesContext(connection) as asked:
+        assert fresh.clinician is not None and fresh.clinician.pk == cast.clinician.pk
+    assert len(asked) == 0  # kept on the patient as the ORM keeps it
+    solo = Patient.objects.get(pk=patient.pk)
+    solo.clinician_id = None
+    assert _clinician_of(solo) is None
