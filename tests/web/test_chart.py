@@ -69,3 +69,23 @@ def test_today_s_chart_draws_the_same_numbers_in_spanish(cast: Cast, client: Cli
         pages[language] = re.findall(r'(?:cx|x1|x2|y1|y2|cy|x|y)="([^"]*)"', svg)
         assert pages[language] and not [v for v in pages[language] if "," in v], svg
     assert pages["en"] == pages["es"]
+
+
+@pytest.mark.hazard("HZ-223")
+def test_the_plan_page_s_chart_draws_the_same_numbers_in_spanish(cast: Cast) -> None:
+    """The plan page's chart too (a patient planning alone reads it in their language)."""
+    import re
+
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    factories.week_of_checkins(cast.patient, 3)
+    drawn = chart(stored_plan(cast.plan.plan_json), list(cast.patient.checkins.all()))
+    numbers = {}
+    for language in ("en", "es"):
+        with translation.override(language):
+            html = render_to_string("clinic/_chart.html", {"chart": drawn})
+        svg = html[html.index("<svg"):html.index("</svg>")]
+        numbers[language] = re.findall(r' (?:cx|cy|x|y|x1|x2|y1|y2)="([^"]*)"', svg)
+        assert numbers[language] and not [v for v in numbers[language] if "," in v]
+    assert numbers["en"] == numbers["es"]
