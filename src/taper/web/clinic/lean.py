@@ -20,7 +20,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
 
 from taper.core.plan import Plan
@@ -34,12 +34,22 @@ def columns(model: type[Model], alias: str) -> str:
     return ", ".join(f'{alias}."{f.column}"' for f in model._meta.concrete_fields)
 
 
+def _cache() -> dict[Any, list[tuple[int, list[Converter], Any]]]:
+    """Converters per model or column list, kept on this thread's own connection object (the
+    module's `connection` is a proxy shared by every thread; its converters are bound to one)."""
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    found: dict[Any, list[tuple[int, list[Converter], Any]]] | None = \
+        wrapper.__dict__.get("_taper_lean_converters")
+    if found is None:
+        found = wrapper.__dict__["_taper_lean_converters"] = {}
+    return found
+
+
 def _converters(model: type[Model], names: tuple[str, ...] | None = None
                 ) -> list[tuple[int, list[Converter], Any]]:
     """The converters the ORM applies to each column of `model` (or of the fields `names`,
     in that order) on this connection, by position."""
-    cache: dict[tuple[type[Model], tuple[str, ...] | None], list[tuple[int, list[Converter], Any]]] = \
-        connection.__dict__.setdefault("_taper_lean_converters", {})
+    cache = _cache()
     found = cache.get((model, names))
     if found is None:
         fields = (model._meta.concrete_fields if names is None
@@ -91,8 +101,7 @@ def typed(rows: list[tuple[Any, ...]], *fields: Any) -> list[tuple[Any, ...]]:
     """Rows whose columns are the model fields `fields` ("model.field" labels, or None for a
     column taken as the driver gives it), converted as the ORM converts them."""
     key = ("typed", fields)
-    cache: dict[Any, list[tuple[int, list[Converter], Any]]] = \
-        connection.__dict__.setdefault("_taper_lean_converters", {})
+    cache = _cache()
     converters = cache.get(key)
     if converters is None:
         from django.apps import apps
