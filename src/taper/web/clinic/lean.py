@@ -142,8 +142,8 @@ def fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
 
 
 def for_update() -> str:
-    """" FOR UPDATE" where the database locks rows (PostgreSQL); SQLite's IMMEDIATE
-    transaction already holds its one write lock (settings.sqlite_database)."""
+    """The clause " FOR UPDATE" where the database locks rows (PostgreSQL); SQLite's
+    IMMEDIATE transaction already holds its one write lock (settings.sqlite_database)."""
     return " FOR UPDATE" if connection.features.has_select_for_update else ""
 
 
