@@ -254,13 +254,24 @@ def _drawn(plan: Any, today: Any) -> str:
     return str(today_chart(plan, [], today)["points"])
 
 
-def test_decisions_still_come_back_as_stored(cast: Cast) -> None:
-    """A check-in's decision as the client reads it back: the lean reads change no answer."""
+@pytest.mark.hazard("HZ-222")
+def test_a_checkin_and_its_decision_are_stored_as_the_orm_stores_them(cast: Cast) -> None:
+    """The check-in's two inserts are written once as SQL (`lean.insert`): every field reads
+    back as the service held it, on both databases, and the ids are the database's."""
     today = factories.today_of(cast.patient)
+    data = factories.quiet_checkin(today, symptoms={"anxiety": 2}, note="Ça va — «bien»")
+    before = CheckIn.objects.count()
     stored = services.record_checkin(patient=cast.patient, entered_by=cast.patient.user,
-                                     data=factories.quiet_checkin(today), today=today)
-    assert Decision.objects.get(pk=stored.pk).data == stored.data
-    assert DoseTaken.objects.count() == 0
+                                     data=data, today=today)
+    assert stored.pk is not None and stored.checkin.pk is not None and not stored._state.adding
+    same(Decision.objects.get(pk=stored.pk), stored)
+    same(CheckIn.objects.get(pk=stored.checkin.pk), stored.checkin)
+    assert CheckIn.objects.count() == before + 1 and stored.checkin.data == data
+    again = services.record_checkin(patient=cast.patient, entered_by=cast.patient.user,
+                                    data=factories.quiet_checkin(today), today=today)
+    assert again.checkin.amends_id == stored.checkin.pk  # an amendment names the first entry
+    same(CheckIn.objects.get(pk=again.checkin.pk), again.checkin)
+    assert again.pk > stored.pk and DoseTaken.objects.count() == 0
 
 
 @pytest.mark.hazard("HZ-222")

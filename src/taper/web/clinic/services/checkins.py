@@ -103,9 +103,9 @@ def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
     _refuse_doses_ahead(parsed[-1], patient, moment)
     day = parsed[-1].date
     first = next((row for row in earlier if row[1] == day), None)
-    checkin = CheckIn.objects.create(patient=patient, date=day, data=data,
-                                     amends_id=None if first is None else (first[3] or first[0]),
-                                     entered_by=entered_by)
+    checkin = lean.insert(CheckIn(patient=patient, date=day, data=data,
+                                  amends_id=None if first is None else (first[3] or first[0]),
+                                  entered_by=entered_by))
     decision = _assess(checkin, plan, earlier, parsed, since, today, rules)
     result = decision_json(decision, rules)
     result["today"] = today.isoformat()
@@ -117,9 +117,9 @@ def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
         # pacing.hold is one day per day with such a decision: an amendment holds no further.
         held = hold_version(version=version, held=decision.held_plan, actor=entered_by,
                             note=decision.clinician_note)
-    stored = Decision.objects.create(
+    stored = lean.insert(Decision(
         patient=patient, checkin=checkin, version=version, today=today, action=decision.action,
-        data=result, flagged_for_clinician=decision.clinician_flag, held_version=held)
+        data=result, flagged_for_clinician=decision.clinician_flag, held_version=held))
     raise_for_decision(stored)  # a red flag or contact_prescriber: the clinician, once a day
     return stored
 
