@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from types import SimpleNamespace
 
+import pytest
 from django.test import Client
 
 from taper.web.clinic.chart import chart
@@ -49,3 +50,42 @@ def test_a_chart_with_no_checkins_still_draws_the_plan(db: None) -> None:
     assert drawn["rows"] == [] and drawn["dose_points"]
     assert drawn["first"] == factories.today_of(person) - timedelta(days=1)
     assert isinstance(drawn["end"], date)
+
+
+@pytest.mark.hazard("HZ-223")
+def test_today_s_chart_draws_the_same_numbers_in_spanish(cast: Cast, client: Client) -> None:
+    """SVG coordinates are numbers for the browser, not words for the reader: a Spanish page
+    once wrote the check-in dots at cx="62,5", which no browser draws."""
+    import re
+
+    factories.week_of_checkins(cast.patient)
+    pages = {}
+    for language in ("en", "es"):
+        cast.patient.language = language
+        cast.patient.save(update_fields=["language"])
+        client.force_login(cast.patient.user)
+        page = client.get("/today/").content.decode()
+        svg = page[page.index("<svg"):page.index("</svg>")]
+        pages[language] = re.findall(r'(?:cx|x1|x2|y1|y2|cy|x|y)="([^"]*)"', svg)
+        assert pages[language] and not [v for v in pages[language] if "," in v], svg
+    assert pages["en"] == pages["es"]
+
+
+@pytest.mark.hazard("HZ-223")
+def test_the_plan_page_s_chart_draws_the_same_numbers_in_spanish(cast: Cast) -> None:
+    """The plan page's chart too (a patient planning alone reads it in their language)."""
+    import re
+
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    factories.week_of_checkins(cast.patient, 3)
+    drawn = chart(stored_plan(cast.plan.plan_json), list(cast.patient.checkins.all()))
+    numbers = {}
+    for language in ("en", "es"):
+        with translation.override(language):
+            html = render_to_string("clinic/_chart.html", {"chart": drawn})
+        svg = html[html.index("<svg"):html.index("</svg>")]
+        numbers[language] = re.findall(r' (?:cx|cy|x|y|x1|x2|y1|y2)="([^"]*)"', svg)
+        assert numbers[language] and not [v for v in numbers[language] if "," in v]
+    assert numbers["en"] == numbers["es"]

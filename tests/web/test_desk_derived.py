@@ -193,6 +193,7 @@ def _clinic(seed: int, count: int) -> User:
 
 
 @pytest.mark.hazard("HZ-105")
+@pytest.mark.hazard("HZ-222")
 @pytest.mark.parametrize("seed", range(24))
 def test_the_desk_lists_what_reading_the_plan_json_listed(db: None, seed: int) -> None:
     doctor = _clinic(seed, 9)

@@ -16,8 +16,10 @@ from django.utils.translation import ngettext
 
 from taper.core.plan import Plan
 from taper.exports.words import mg_words
-from taper.web.clinic.engine import DoseToday, doses_on, stored_plan
-from taper.web.clinic.models import Decision, DoseTaken, Patient, PlanVersion, Status
+from taper.web.clinic import lean
+from taper.web.clinic.engine import DoseToday, doses_on
+from taper.web.clinic.lean import plan_of
+from taper.web.clinic.models import CheckIn, Decision, DoseTaken, Patient, PlanVersion, Status
 from taper.web.clinic.presenters import patient_words
 from taper.web.clinic.services.followup import monitored_version
 from taper.web.clinic.today_chart import today_chart
@@ -63,27 +65,57 @@ def today_for(patient: Patient, day: date, moment: datetime) -> TodayView:
     view = TodayView(day=day, version=version)
     if version is None:
         return view
-    plan = stored_plan(version.plan_json)
+    plan = plan_of(version)
     step, doses = doses_on(plan, day)
-    marks = {m.time: m for m in patient.doses_taken.filter(date=day)}
+    marks = {m.time: m for m in _marks(patient.pk, day)}
     local = moment.astimezone(ZoneInfo(patient.timezone)).time()
     view.plan, view.next_change = plan, next_change(plan, day)
     view.doses = [DoseRow(d, marks.get(d.time), d.time <= local) for d in doses]
     view.daily = _daily(plan, step, day)
     view.progress = _progress(plan, day, view.next_change, view.daily)
     view.changed = _changed(patient, version, plan, day)
-    dates = list(patient.checkins.values_list("date", flat=True))  # the chart's dots, once
+    dates = [row[0] for row in lean.typed(lean.fetch(  # the chart's dots, once
+        'SELECT "date" FROM clinic_checkin WHERE "patient_id" = %s ORDER BY "date", "id"',
+        [patient.pk]), "clinic.CheckIn.date")]
     view.chart = today_chart(plan, dates, day)
     view.checked_in = day in dates
     # A decision's words name the dose of its own day and version; another day's, or one on a
     # version since replaced, would contradict the dose list, so only today's is shown.
-    view.decision = (patient.decisions.filter(today=day).select_related("checkin").first())
+    view.decision = _decision_of(patient.pk, day)
     if view.decision is not None and version.pk not in (view.decision.version_id,
                                                          view.decision.held_version_id):
         view.decision = None
     if view.decision is not None:
         view.decision_message = patient_words(view.decision.data)["message"]
     return view
+
+
+# Today's reads, each the ORM's SQL written once (clinic/lean.py, issue 17).
+
+def _marks(patient_id: int, day: date) -> list[DoseTaken]:
+    """patient.doses_taken.filter(date=day)"""
+    found = lean.fetch(f"SELECT {lean.columns(DoseTaken, 'm')} FROM clinic_dosetaken m"
+                       ' WHERE m."patient_id" = %s AND m."date" = %s',
+                       [patient_id, lean.date_param(day)])
+    return [m for m in (lean.instance(DoseTaken, row) for row in found) if m is not None]
+
+
+def _decision_of(patient_id: int, day: date) -> Decision | None:
+    """patient.decisions.filter(today=day).select_related("checkin").first()"""
+    found = lean.fetch(
+        f"SELECT {lean.columns(Decision, 'd')}, {lean.columns(CheckIn, 'c')}"
+        ' FROM clinic_decision d INNER JOIN clinic_checkin c ON d."checkin_id" = c."id"'
+        ' WHERE d."patient_id" = %s AND d."today" = %s'
+        ' ORDER BY d."created_at" DESC, d."id" DESC LIMIT 1',
+        [patient_id, lean.date_param(day)])
+    if not found:
+        return None
+    decision = lean.instance(Decision, found[0])
+    checkin = lean.instance(CheckIn, found[0], len(Decision._meta.concrete_fields))
+    if decision is None:
+        return None
+    Decision._meta.get_field("checkin").set_cached_value(decision, checkin)
+    return decision
 
 
 def _daily(plan: Plan, step: Any, day: date) -> str | None:
@@ -117,10 +149,14 @@ def _progress(plan: Plan, day: date, upcoming: tuple[date, str] | None,
 def _before(version: PlanVersion) -> PlanVersion | None:
     if version.based_on_id is not None:
         return version.based_on
-    return (PlanVersion.objects.filter(plan__patient_id=version.plan.patient_id,
-                                       status__in=(Status.CHANGED, Status.COMPLETED, Status.STOPPED),
-                                       created_at__lte=version.created_at)
-            .exclude(pk=version.pk).order_by("-created_at", "-id").first())
+    found = lean.fetch(  # the version before, as the ORM wrote it (clinic/lean.py)
+        f"SELECT {lean.columns(PlanVersion, 'v')} FROM clinic_planversion v"
+        ' INNER JOIN clinic_plan p ON v."plan_id" = p."id"'
+        ' WHERE p."patient_id" = %s AND v."status" IN (%s, %s, %s) AND v."created_at" <= %s'
+        ' AND NOT (v."id" = %s) ORDER BY v."created_at" DESC, v."id" DESC LIMIT 1',
+        [version.plan.patient_id, str(Status.CHANGED), str(Status.COMPLETED),
+         str(Status.STOPPED), lean.datetime_param(version.created_at), version.pk])
+    return lean.instance(PlanVersion, found[0]) if found else None
 
 
 def _changed(patient: Patient, version: PlanVersion, plan: Plan, day: date) -> str:
@@ -132,7 +168,7 @@ def _changed(patient: Patient, version: PlanVersion, plan: Plan, day: date) -> s
     event = version.events.order_by("-at").first()
     when = (event.at if event is not None else version.created_at).astimezone(
         ZoneInfo(patient.timezone)).date()
-    old = {d.time: d.mg for d in doses_on(stored_plan(before.plan_json), day)[1]}
+    old = {d.time: d.mg for d in doses_on(plan_of(before), day)[1]}
     new = {d.time: d.mg for d in doses_on(plan, day)[1]}
     what = [_("the %(at)s dose is now %(mg)s") % {"at": clock_words(t), "mg": new[t]}
             for t in sorted(new) if old.get(t) != new[t]]

@@ -26,12 +26,19 @@ def _daily_on(plan: Plan, day: date) -> Fraction:
     return Fraction(0) if step is None else step.daily_mg
 
 
-def today_chart(plan: Plan, checkin_days: Iterable[date], today: date) -> dict[str, Any]:
-    """The shapes of the chart and its words (title, description) for one plan."""
-    first = min(plan.start_date - timedelta(days=1), today)
-    last = max(plan.stop_date or (plan.steps[-1].end_date if plan.steps else plan.start_date),
-               today)
-    span = max((last - first).days, 1)
+# The dose line of a plan between two days is the same all day for everyone who sees it:
+# kept per plan object (plans are immutable and parsed once per version: clinic/lean.py),
+# so Today does not walk the plan day by day on every visit (issue 17).
+_lines: dict[tuple[int, date, date], tuple[Plan, Fraction, str]] = {}
+LINES_KEPT = 256
+
+
+def _line(plan: Plan, first: date, last: date, span: int) -> tuple[Fraction, str]:
+    """The highest daily dose and the polyline's points, from `first` to `last`."""
+    key = (id(plan), first, last)
+    kept = _lines.get(key)
+    if kept is not None and kept[0] is plan:  # the same object, not a new one at its address
+        return kept[1], kept[2]
     top = max([_daily_on(plan, first + timedelta(days=i)) for i in range(span + 1)]
               + [Fraction(1)])
 
@@ -52,10 +59,28 @@ def today_chart(plan: Plan, checkin_days: Iterable[date], today: date) -> dict[s
             points.append((x(day), y(mg)))
             previous = mg
     points.append((x(last), y(previous or Fraction(0))))
+    line = " ".join(f"{a},{b}" for a, b in points)
+    if len(_lines) >= LINES_KEPT:
+        _lines.clear()
+    _lines[key] = (plan, top, line)  # holding the plan keeps its id from being reused
+    return top, line
+
+
+def today_chart(plan: Plan, checkin_days: Iterable[date], today: date) -> dict[str, Any]:
+    """The shapes of the chart and its words (title, description) for one plan."""
+    first = min(plan.start_date - timedelta(days=1), today)
+    last = max(plan.stop_date or (plan.steps[-1].end_date if plan.steps else plan.start_date),
+               today)
+    span = max((last - first).days, 1)
+    top, points = _line(plan, first, last, span)
+
+    def x(day: date) -> float:
+        return round(LEFT + (WIDTH - LEFT - RIGHT) * (day - first).days / span, 1)
+
     dots = sorted({x(d) for d in checkin_days if first <= d <= last})
     return {
         "width": WIDTH, "height": HEIGHT, "left": LEFT, "right": WIDTH - RIGHT, "top": TOP,
-        "bottom": BOTTOM, "points": " ".join(f"{a},{b}" for a, b in points),
+        "bottom": BOTTOM, "points": points,
         "today_x": x(today), "dots": dots, "top_mg": mg_words(top),
         "first": f"{first.day} {day_words(first).split()[2]}",
         "last": f"{last.day} {day_words(last).split()[2]}", "label_y": BOTTOM + 22,

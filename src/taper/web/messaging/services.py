@@ -117,8 +117,14 @@ def unread_for_clinician(clinician: User) -> int:
 
 
 def unread_for_patient(patient: Patient) -> int:
-    return Message.objects.filter(patient=patient, from_clinic=True,
-                                  read_at__isnull=True).count()
+    """Unread messages from the clinic: the ORM's count, written once as SQL (every patient
+    page's navigation asks it; clinic/lean.py). `read_at IS NULL` as a literal condition,
+    so the partial index `message_unread` serves it."""
+    from taper.web.clinic import lean
+
+    found = lean.fetch('SELECT COUNT(*) FROM messaging_message WHERE "from_clinic"'
+                       ' AND "patient_id" = %s AND "read_at" IS NULL', [patient.pk])
+    return int(found[0][0])
 
 
 @dataclass(frozen=True)

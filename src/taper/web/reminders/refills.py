@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from taper.core.plan import Plan
 from taper.core.products import describe
-from taper.web.clinic.engine import stored_plan
+from taper.web.clinic.lean import plan_of
 from taper.web.clinic.models import Patient, PlanVersion, Status
 from taper.web.clinic.services.followup import monitored_version
 
@@ -46,4 +46,4 @@ def refill_notices(patient: Patient, today: date, days: int,
     version = shown if active else monitored_version(patient, today)
     if version is None:
         return []
-    return notices_in(stored_plan(version.plan_json), today, days)
+    return notices_in(plan_of(version), today, days)

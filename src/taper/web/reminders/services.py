@@ -16,8 +16,17 @@ from taper.web.reminders.policy import policy
 
 def settings_for(patient: Patient) -> ReminderSettings:
     """The patient's choices; the defaults (not stored) until they first save."""
-    found = ReminderSettings.objects.filter(patient=patient).first()
-    return found if found is not None else ReminderSettings(patient=patient)
+    from taper.web.clinic import lean
+
+    # ReminderSettings.objects.filter(patient=patient).first(), written once as SQL (Today's
+    # refill notice asks it on every visit; clinic/lean.py).
+    rows = lean.fetch(f"SELECT {lean.columns(ReminderSettings, 'r')} FROM reminders_remindersettings r"
+                      ' WHERE r."patient_id" = %s ORDER BY r."id" LIMIT 1', [patient.pk])
+    found = lean.instance(ReminderSettings, rows[0]) if rows else None
+    if found is None:
+        return ReminderSettings(patient=patient)
+    ReminderSettings._meta.get_field("patient").set_cached_value(found, patient)
+    return found
 
 
 def _may_set_refill_days(actor: User, patient: Patient) -> bool:

@@ -57,7 +57,7 @@ def _fields(row: AuditEvent) -> dict[str, Any]:
 
 def _head() -> AuditChainHead:
     """The head row, locked; made from the last row when missing (a fresh or flushed table)."""
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    head = _locked_head()
     if head is None:
         last = AuditEvent.objects.order_by("-seq").values("seq", "chain_hash").first()
         seq, hash_ = (last["seq"], last["chain_hash"]) if last else (0, GENESIS)
@@ -65,6 +65,16 @@ def _head() -> AuditChainHead:
                                            ignore_conflicts=True)
         head = AuditChainHead.objects.select_for_update().get(pk=1)
     return head
+
+
+def _locked_head() -> AuditChainHead | None:
+    """The head row, locked (on SQLite the IMMEDIATE transaction holds the write lock):
+    SQL written once, as every change and every page's audit row reads it (issue 17)."""
+    from taper.web.clinic import lean
+
+    rows = lean.fetch(f"SELECT {lean.columns(AuditChainHead, 'h')} FROM clinic_auditchainhead h"
+                      f' WHERE h."id" = 1{lean.for_update()}', [])
+    return lean.instance(AuditChainHead, rows[0]) if rows else None
 
 
 def hold() -> None:
@@ -91,7 +101,9 @@ def append(row: AuditEvent) -> None:
         row.seq = head.seq + 1
         row.chain_hash = link(head.hash, _fields(row))
         row.save()
-        AuditChainHead.objects.filter(pk=1).update(seq=row.seq, hash=row.chain_hash)
+        with transaction.get_connection().cursor() as cursor:  # the head moves on
+            cursor.execute('UPDATE clinic_auditchainhead SET "seq" = %s, "hash" = %s WHERE "id" = 1',
+                           [row.seq, row.chain_hash])
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,8 @@ def _record(request: HttpRequest, rule: Rule, kwargs: dict[str, object],
     raw = kwargs.get(argument) if argument else None
     if not isinstance(raw, int):
         return rule.record, None, None
+    if not 0 <= raw < 2**63:  # no such row can exist; the audit row's id column is 64-bit
+        return rule.record, None, None
     if rule.record == "patient":
         return "patient", raw, raw
     if rule.record == "plan_version":

@@ -7,12 +7,13 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
-from django.db.models import Q, Subquery
+from django.db import connection, transaction
 from django.utils.timezone import now
 
+from taper.web.clinic import lean
 from taper.web.clinic.audit.trail import audited
-from taper.web.clinic.engine import ServiceError, local_today, stored_plan
+from taper.web.clinic.engine import ServiceError, local_today
+from taper.web.clinic.lean import plan_of
 from taper.web.clinic.models import CheckIn, Decision, Patient, PlanVersion, Status, User
 from taper.web.clinic.services.alerts import raise_for_decision
 from taper.web.clinic.services.followup import monitored_version
@@ -84,12 +85,13 @@ def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
 
     if not _may_record(entered_by, patient):
         raise ServiceError("", "only the patient, their clinician or their carer can record a check-in")
-    Patient.objects.select_for_update().filter(pk=patient.pk).first()  # one check-in at a time
+    lean.fetch(f'SELECT "id" FROM clinic_patient WHERE "id" = %s{lean.for_update()}',
+               [patient.pk])  # one check-in at a time
     today = today or local_today(patient.timezone)
     version = monitored_version(patient, today)  # in force, or in its monitoring period
     if version is None:
         raise ServiceError("", "there is no active plan to check in against")
-    plan = stored_plan(version.plan_json)
+    plan = plan_of(version)
     rules = load_monitoring(plan.drug_id)
     since = _window_start(data, today)
     earlier = _recent_rows(patient, plan, since)
@@ -101,9 +103,9 @@ def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
     _refuse_doses_ahead(parsed[-1], patient, moment)
     day = parsed[-1].date
     first = next((row for row in earlier if row[1] == day), None)
-    checkin = CheckIn.objects.create(patient=patient, date=day, data=data,
-                                     amends_id=None if first is None else (first[3] or first[0]),
-                                     entered_by=entered_by)
+    checkin = lean.insert(CheckIn(patient=patient, date=day, data=data,
+                                  amends_id=None if first is None else (first[3] or first[0]),
+                                  entered_by=entered_by))
     decision = _assess(checkin, plan, earlier, parsed, since, today, rules)
     result = decision_json(decision, rules)
     result["today"] = today.isoformat()
@@ -115,9 +117,9 @@ def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
         # pacing.hold is one day per day with such a decision: an amendment holds no further.
         held = hold_version(version=version, held=decision.held_plan, actor=entered_by,
                             note=decision.clinician_note)
-    stored = Decision.objects.create(
+    stored = lean.insert(Decision(
         patient=patient, checkin=checkin, version=version, today=today, action=decision.action,
-        data=result, flagged_for_clinician=decision.clinician_flag, held_version=held)
+        data=result, flagged_for_clinician=decision.clinician_flag, held_version=held))
     raise_for_decision(stored)  # a red flag or contact_prescriber: the clinician, once a day
     return stored
 
@@ -164,17 +166,26 @@ def _window_start(data: Any, today: date) -> date:
 def _recent_rows(patient: Patient, plan: Plan, since: date) -> list[Row]:
     """What `assess(..., complete_since=since)` needs, in one query: every check-in from
     `since` on, and those on the last day before the plan's start and on the first day
-    with a spasticity reading (the reference of "new or worse")."""
-    mine = CheckIn.objects.filter(patient=patient)
-    base = mine.filter(date__lt=plan.start_date).order_by("-date").values("date")[:1]
-    first = (mine.filter(date__lt=since, data__spasticity__isnull=False)
-             .order_by("date").values("date")[:1])
-    # The patient in each branch, so each is a range of the (patient, date) index: with the
-    # patient outside the OR, SQLite reads the patient's whole history to filter it.
-    found = CheckIn.objects.filter(Q(patient=patient, date__gte=since)
-                                   | Q(patient=patient, date=Subquery(base))
-                                   | Q(patient=patient, date=Subquery(first)))
-    return list(found.order_by("created_at", "id").values_list("pk", "date", "data", "amends_id"))
+    with a spasticity reading (the reference of "new or worse").
+
+    Written once as SQL (clinic/lean.py: the ORM took longer to build this query than the
+    database to answer it). The patient in each branch, so each is a range of the
+    (patient, date) index: with the patient outside the OR, SQLite reads the patient's
+    whole history to filter it."""
+    spasticity = ("""JSON_TYPE(f."data", '$."spasticity"') IS NOT NULL"""
+                  if connection.vendor == "sqlite" else """f."data" ? 'spasticity'""")
+    sql = ('SELECT c."id", c."date", c."data", c."amends_id" FROM clinic_checkin c'
+           ' WHERE (c."patient_id" = %s AND c."date" >= %s)'
+           ' OR (c."patient_id" = %s AND c."date" = (SELECT b."date" FROM clinic_checkin b'
+           ' WHERE b."patient_id" = %s AND b."date" < %s ORDER BY b."date" DESC LIMIT 1))'
+           ' OR (c."patient_id" = %s AND c."date" = (SELECT f."date" FROM clinic_checkin f'
+           f' WHERE f."patient_id" = %s AND f."date" < %s AND {spasticity}'
+           ' ORDER BY f."date" ASC LIMIT 1))'
+           ' ORDER BY c."created_at", c."id"')
+    at, start = lean.date_param(since), lean.date_param(plan.start_date)
+    rows = lean.fetch(sql, [patient.pk, at, patient.pk, patient.pk, start, patient.pk,
+                            patient.pk, at])
+    return lean.values(CheckIn, ("id", "date", "data", "amends"), rows)
 
 
 def _assess(checkin: CheckIn, plan: Plan, earlier: list[Row], parsed: Sequence[Reading],

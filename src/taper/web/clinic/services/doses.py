@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils.timezone import now
 
 from taper.web.clinic.audit.trail import audited
-from taper.web.clinic.engine import ServiceError, stored_plan
+from taper.web.clinic.engine import ServiceError
+from taper.web.clinic.lean import plan_of
 from taper.web.clinic.models import DoseMark, DoseTaken, Patient, PlanVersion, Status, User
 
 
@@ -51,7 +52,7 @@ def mark_dose(*, patient: Patient, recorded_by: User, day: date, at: time,
     local = _local_now(patient, moment)
     if day > local.date():
         raise ServiceError("date", "a dose can only be marked on or after its day")
-    if at not in scheduled_times(stored_plan(version.plan_json), day):
+    if at not in scheduled_times(plan_of(version), day):
         raise ServiceError("time", f"{at:%H:%M} is not a dose time of your plan that day")
     if day == local.date() and at > local.time():
         raise ServiceError("time", f"the {at:%H:%M} dose can be marked from {at:%H:%M}")

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from taper.exports.options import MAX_MONITORING_DAYS  # policy: one bound, exports' and web's
 from taper.exports.schedule import monitoring_dates
+from taper.web.clinic import lean
 from taper.web.clinic.audit.trail import audited
 from taper.web.clinic.engine import ServiceError
 from taper.web.clinic.models import FollowUp, Patient, Plan, PlanVersion, Role, Status, User
@@ -66,16 +67,50 @@ def monitoring_left(version: PlanVersion, today: date) -> int | None:
 
 
 def monitored_version(patient: Patient, today: date) -> PlanVersion | None:
-    """The plan in force; else a completed one whose monitoring period is still running."""
-    versions = PlanVersion.objects.select_related("plan", "approved_by").filter(plan__patient=patient)
-    active = versions.filter(status=Status.ACTIVE).first()
+    """The plan in force; else a completed one whose monitoring period is still running.
+
+    With its plan and approver, in one statement written once (clinic/lean.py: every
+    check-in reads it twice and Today once; the ORM took 1.2 ms to build it)."""
+    active = _version_with_plan(patient.pk, Status.ACTIVE, 'v."plan_id", v."number"')
     if active is not None:
         return active
-    done = versions.filter(status=Status.COMPLETED).order_by("-created_at", "-id").first()
+    done = _version_with_plan(patient.pk, Status.COMPLETED, 'v."created_at" DESC, v."id" DESC')
     if done is not None and monitoring_left(done, today) is not None:
         return done
     return None
 
 
+def _version_with_plan(patient_id: int, status: str, order: str) -> PlanVersion | None:
+    """The patient's first version with `status` in `order`, its plan and approver joined
+    (as `select_related("plan", "approved_by")`). The status is a literal, as the partial
+    index of the version in force needs (models.PlanVersion)."""
+    if status not in (Status.ACTIVE, Status.COMPLETED):
+        raise ValueError(status)
+    rows = lean.fetch(
+        f"SELECT {lean.columns(PlanVersion, 'v')}, {lean.columns(Plan, 'p')},"
+        f" {lean.columns(User, 'u')} FROM clinic_planversion v"
+        ' INNER JOIN clinic_plan p ON p."id" = v."plan_id"'
+        ' LEFT OUTER JOIN clinic_user u ON u."id" = v."approved_by_id"'
+        f""" WHERE p."patient_id" = %s AND v."status" = '{status}' ORDER BY {order} LIMIT 1""",
+        [patient_id])
+    if not rows:
+        return None
+    version = lean.instance(PlanVersion, rows[0])
+    plan = lean.instance(Plan, rows[0], len(PlanVersion._meta.concrete_fields))
+    approver = lean.instance(User, rows[0], len(PlanVersion._meta.concrete_fields)
+                             + len(Plan._meta.concrete_fields))
+    assert version is not None and plan is not None
+    PlanVersion._meta.get_field("plan").set_cached_value(version, plan)
+    PlanVersion._meta.get_field("approved_by").set_cached_value(version, approver)
+    return version
+
+
 def upcoming_followups(patient: Patient, today: date) -> list[FollowUp]:
-    return list(FollowUp.objects.filter(plan__patient=patient, date__gte=today))
+    """FollowUp.objects.filter(plan__patient=patient, date__gte=today), written once
+    (clinic/lean.py: Today asks it on every visit)."""
+    found = lean.fetch(
+        f"SELECT {lean.columns(FollowUp, 'f')} FROM clinic_followup f"
+        ' INNER JOIN clinic_plan p ON f."plan_id" = p."id"'
+        ' WHERE p."patient_id" = %s AND f."date" >= %s ORDER BY f."date", f."time", f."id"',
+        [patient.pk, lean.date_param(today)])
+    return [f for f in (lean.instance(FollowUp, row) for row in found) if f is not None]

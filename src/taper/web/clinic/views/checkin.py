@@ -15,8 +15,9 @@ from django.utils.translation import gettext
 
 from taper.core.plan import Plan
 from taper.web.clinic import services
-from taper.web.clinic.engine import local_today, stored_plan
+from taper.web.clinic.engine import local_today
 from taper.web.clinic.forms.checkin import FIRST_ANSWER, CheckInForm
+from taper.web.clinic.lean import plan_of
 from taper.web.clinic.models import Patient, Role
 from taper.web.clinic.services.doses import taken_times
 from taper.web.clinic.services.followup import monitored_version
@@ -88,7 +89,7 @@ def checkin(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and request.POST.get("red_flags") != "none":
         return _first_screen(request, patient, questions, str(FIRST_ANSWER), status=400)
 
-    due = doses_due(stored_plan(version.plan_json), patient.timezone, now())
+    due = doses_due(plan_of(version), patient.timezone, now())
     taken = {t.strftime("%H:%M") for t in taken_times(patient, day) if t in due}
     initial: dict[str, Any] = {"red_flags": "none", "doses_taken": sorted(taken)}
     if due and len(taken) == len(due):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from taper.web.clinic import services
 from taper.web.clinic.engine import local_today
-from taper.web.clinic.models import Decision, DoseMark, Patient, PlanVersion, Role
+from taper.web.clinic.models import Decision, DoseMark, Patient, PlanVersion, Role, User
 from taper.web.clinic.presenters import patient_basis, patient_words, suggestion_rows
 from taper.web.clinic.services.followup import monitoring_left, upcoming_followups
 from taper.web.clinic.today import today_for
@@ -50,11 +50,26 @@ def today(request: AuthedRequest) -> HttpResponse:
     return render(request, "clinic/today.html", context)
 
 
+def _clinician_of(patient: Patient) -> User | None:
+    """`patient.clinician`, read by SQL written once (clinic/lean.py) and kept on the patient
+    as the ORM would keep it."""
+    from taper.web.clinic import lean
+
+    field = Patient._meta.get_field("clinician")
+    if patient.clinician_id is None or field.is_cached(patient):
+        return patient.clinician
+    rows = lean.fetch(f"SELECT {lean.columns(User, 'u')} FROM clinic_user u WHERE u.\"id\" = %s",
+                      [patient.clinician_id])
+    doctor = lean.instance(User, rows[0]) if rows else None
+    field.set_cached_value(patient, doctor)
+    return doctor
+
+
 def contact_of(patient: Patient) -> dict[str, str] | None:
     """The clinic to call (name, phone, dial string, hours), when the clinician has set one."""
     from taper.web.clinic.services.preferences import dial_string
 
-    doctor = patient.clinician
+    doctor = _clinician_of(patient)
     if doctor is None or not doctor.clinic_phone:
         return None
     return {"name": doctor.clinic_name, "phone": doctor.clinic_phone,
