@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, time
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from taper.contract.errors import ContractError
@@ -114,6 +115,7 @@ def plan_from_json(data: Any) -> Plan:
         raise ContractError("", "a plan must be a JSON object")
     products = tuple(_product(p, f"products[{i}]") for i, p in enumerate(_get(data, "products", "")))
     by_id = {p.id: p for p in products}
+    seen: dict[Any, ScheduledDose] = {}  # a plan repeats the same dose on many days
     steps = []
     for i, s in enumerate(_get(data, "steps", "")):
         where = f"steps[{i}]"
@@ -122,7 +124,7 @@ def plan_from_json(data: Any) -> Plan:
             start_date=_date(_get(s, "start_date", where), f"{where}.start_date"),
             end_date=_date(_get(s, "end_date", where), f"{where}.end_date"),
             daily_mg=_num(_get(s, "daily_mg", where), f"{where}.daily_mg"),
-            doses=tuple(_scheduled(d, f"{where}.doses[{j}]", by_id)
+            doses=tuple(_scheduled_once(d, where, j, by_id, seen)
                         for j, d in enumerate(_get(s, "doses", where))),
             previous_daily_mg=_num(s.get("previous_daily_mg", "0"), f"{where}.previous_daily_mg"),
             target_daily_mg=_num(s.get("target_daily_mg", s["daily_mg"]), f"{where}.target_daily_mg"),
@@ -161,8 +163,17 @@ def _get(data: Any, key: str, where: str) -> Any:
     return data[key]
 
 
+@lru_cache(maxsize=1024)
+def _text_number(text: str) -> Fraction:
+    """A stored plan repeats a few number texts ("5", "0.25") thousands of times: each is
+    parsed once per process (a Fraction is immutable, so one object serves every reader)."""
+    return exact(text)
+
+
 def _num(value: Any, where: str) -> Fraction:
     try:
+        if type(value) is str:
+            return _text_number(value)
         return exact(value if not isinstance(value, float) else repr(value))
     except (TypeError, ValueError, ArithmeticError):
         raise ContractError(where, "must be a number") from None
@@ -188,6 +199,34 @@ def _product(data: Any, where: str) -> Product:
                       else int(data["use_within_days_after_opening"]))
     return Solid(str(data["id"]), _num(data["strength_mg"], f"{where}.strength_mg"),
                  int(data.get("divisible_into", 1)), form, str(data.get("label", "")))
+
+
+def _scheduled_once(data: Any, step: str, j: int, products: dict[str, Product],
+                    seen: dict[Any, ScheduledDose]) -> ScheduledDose:
+    """`_scheduled`, read once per distinct dose of a plan. The key holds everything
+    `_scheduled` reads (each value with its type, so 1 and True differ) and the product
+    each piece names; a dose is kept only once it has been read without error."""
+    key: Any = None
+    try:
+        key = (_typed(data["time"]), _typed(data["mg"]), tuple(
+            (_typed(p["product"]), products.get(p["product"]),
+             *(_typed(p.get(unit)) for unit in _UNITS))
+            for p in data.get("pieces", ())))
+        if key in seen:
+            return seen[key]
+    except (KeyError, TypeError, AttributeError):  # not a plain dose: read it and say why
+        key = None
+    dose = _scheduled(data, f"{step}.doses[{j}]", products)
+    if key is not None:
+        seen[key] = dose
+    return dose
+
+
+_UNITS = ("ml", *UNIT_KEYS.values())
+
+
+def _typed(value: Any) -> tuple[type, Any]:
+    return type(value), value
 
 
 def _scheduled(data: Any, where: str, products: dict[str, Product]) -> ScheduledDose:
