@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import time
 from fractions import Fraction
-from itertools import combinations_with_replacement
+from itertools import combinations_with_replacement, islice
 
 from taper.core.amount_sets import AmountSets, _sum_sets
 
@@ -100,20 +100,13 @@ def _level(total: int, caps: Sequence[int]) -> Fraction:
 
 
 def _near(bits: int, mean: Fraction, width: int, top: int) -> list[int]:
-    """Up to `width` makeable amounts at or below the mean and `width` above it."""
-    below: list[int] = []
-    n = min(int(mean), top)
-    while n >= 0 and len(below) < width:
-        if bits >> n & 1:
-            below.append(n)
-        n -= 1
-    above: list[int] = []
-    n = int(mean) + 1
-    while n <= top and len(above) < width:
-        if bits >> n & 1:
-            above.append(n)
-        n += 1
-    return sorted(below + above)
+    """Up to `width` makeable amounts at or below the mean and `width` above it (at most
+    `top`), in increasing order."""
+    # Bounded ranges, not open-ended loops: a scan stops at 0 and at `top` (the mean is at
+    # most `top`: it is a share of it).
+    below = islice((n for n in range(int(mean), -1, -1) if bits >> n & 1), width)
+    above = islice((n for n in range(int(mean) + 1, top + 1) if bits >> n & 1), width)
+    return [*reversed(list(below)), *above]
 
 
 def _assign(values: Sequence[int], order: Sequence[time], sets: AmountSets) -> Allocation:
