@@ -40,13 +40,12 @@ def distribute(
     if target.denominator != 1:
         raise ValueError(f"{total} mg is not on the products' grid")
     grains = int(target)
-    spread = None
     for width in (3, 6, 12):
         candidates = _near(sets.per_dose, Fraction(grains, k), width, grains)
         spread = _best_spread(candidates, grains, reduce_order, previous, falling, sets)
         if spread is not None:
             break
-    if spread is None:
+    else:
         spread = _greedy(grains, reduce_order, sets)
     if falling and previous is not None and any(
             v > previous.get(t, Fraction(0)) for t, v in spread.items()):
@@ -67,13 +66,12 @@ def _capped(
     even "water level" under the caps, keeping the rest reachable by the dose times left
     (bit sets of reachable sums); ties to the smaller amount, so the first is cut first.
     """
-    caps = [_in_grains(previous.get(t, _ZERO), sets.grain, True) for t in order]
-    allowed = [sets.per_dose & ((1 << (max(c, -1) + 1)) - 1) for c in caps]
-    mask = (1 << (sets.size + 1)) - 1
-    reach = [0] * len(order) + [1]
+    caps = [_in_grains(previous.get(t, _ZERO), sets.grain, True) for t in order]  # each >= 0
+    allowed = [sets.per_dose & ((1 << (c + 1)) - 1) for c in caps]
+    reach = [0] * len(order) + [1]  # reach[i]: the sums the dose times from i on can make
     for i in range(len(order) - 1, -1, -1):
-        reach[i] = _sum_sets(reach[i + 1], allowed[i], sets.size) & mask
-    if grains > sets.size or not reach[0] >> grains & 1:
+        reach[i] = _sum_sets(reach[i + 1], allowed[i], sets.size)  # no bit above size
+    if not reach[0] >> grains & 1:
         return None
     values = []
     remaining = grains
