@@ -322,7 +322,9 @@ def score(module: str, work: Path, equivalents: dict[str, dict[str, str]],
         # an unchecked mutant counts as not killed: a partial run's score is a lower bound
         "score": round(len(killed) / counted, 4) if counted else 1.0,
         "complete": not not_checked,
-        "timeouts": sum(1 for s in found.values() if s == "timeout"),  # counted as killed
+        # counted as killed; listed so that a review can see each is a loop, not a slow run
+        "timeouts": [{"id": k, "line": mutated_line(work, k)}
+                     for k in sorted(k for k, s in found.items() if s == "timeout")],
         "not_checked": len(not_checked),
         "survived": [{"id": k, "status": found[k], "line": mutated_line(work, k)} for k in survived],
         "equivalent_ids": sorted(equivalent),

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from fractions import Fraction as F
 
+import pytest
+
 from taper.core.composer import Option, compose, compose_exhaustively, composition_cost, options
 from taper.core.plan import Composition, Piece
 from taper.core.products import Liquid, Solid
@@ -14,6 +16,7 @@ CAPPED = Liquid("cap", F(2), F(1, 2), F(1), F(3))  # 2 mg/mL, 1 to 3 mL in 0.5 m
 QUARTERS = Solid("q20", F(20), 4)
 
 
+@pytest.mark.hazard("HZ-002")
 def test_a_capped_liquid_offers_each_measure_from_its_largest_to_its_smallest() -> None:
     # up to 10 mg: 5 mL would be 10 mg, but the largest measure is 3 mL
     assert list(options(3, CAPPED, F(10))) == [
@@ -47,6 +50,7 @@ def test_a_tablet_offers_whole_and_part_counts_with_their_things_and_splits() ->
     assert list(options(0, QUARTERS, F(4))) == []
 
 
+@pytest.mark.hazard("HZ-002")
 def test_the_exhaustive_reference_respects_a_liquids_largest_measure() -> None:
     assert compose_exhaustively(F(8), (CAPPED,)) is None  # 4 mL is above 3 mL
     assert compose_exhaustively(F(6), (CAPPED,)) == Composition((Piece("cap", F(3), F(6)),))
@@ -81,6 +85,7 @@ def test_the_cost_of_whole_and_part_tablets() -> None:
     assert composition_cost(Composition(()), products) == (F(0), 0, 0, 0, 0, ())
 
 
+@pytest.mark.hazard("HZ-010")
 def test_compose_without_a_cost_named_uses_tablets_first() -> None:
     products = (QUARTERS, Liquid("l", F(1), F(1, 2), F(1, 2)))
     # 6 mg: a quarter and 1 mL (tablets first) or 6 mL (one thing)

@@ -61,6 +61,7 @@ def test_the_search_agrees_with_the_exhaustive_reference_on_every_amount(
     assert made >= 40  # many amounts can be made: the comparison has teeth
 
 
+@pytest.mark.hazard("HZ-001")
 def test_the_edges_of_the_search() -> None:
     products = SETS["capped-liquid-and-halves"]
     assert compose(F(0), products) == Composition(())
@@ -85,6 +86,7 @@ def test_the_per_plan_composer_gives_the_composers_answers_and_keeps_them() -> N
     assert default(F(7)) == Composition((Piece("q20", F(1, 4), F(5)), Piece("l", F(2), F(2))))
 
 
+@pytest.mark.hazard("HZ-002")
 def test_a_liquid_is_never_measured_below_its_smallest_or_above_its_largest_volume() -> None:
     capped = SETS["capped-liquid-and-halves"]
     # 2 mg/mL from 1 to 3 mL: 8 mg is 5 + 3 (1.5 mL), never 4 mL; 1 mg cannot be made

@@ -46,6 +46,7 @@ def sets_for(products: tuple[Product, ...], times: int, limit: F = F(60)) -> Amo
 
 # --- the reduce order ----------------------------------------------------------------------
 
+@pytest.mark.hazard("HZ-238")
 def test_the_default_reduce_order_cuts_the_middle_doses_first_then_the_first_then_the_last() -> None:
     assert default_reduce_order([H20, H8, H14, H12]) == (H12, H14, H8, H20)
     assert default_reduce_order([H20, H8, H14]) == (H14, H8, H20)
@@ -56,6 +57,7 @@ def test_the_default_reduce_order_cuts_the_middle_doses_first_then_the_first_the
 
 # --- even spreads ------------------------------------------------------------------------
 
+@pytest.mark.hazard("HZ-238")
 @pytest.mark.parametrize(("total", "expected"), [
     (F(0), (F(0), F(0), F(0))),
     (F(5), (F(0), F(0), F(5))),     # the 20:00 dose, last in the order, keeps the most
@@ -75,6 +77,7 @@ def test_three_doses_of_halves_of_10_mg_are_as_even_as_can_be(total: F, expected
     assert sum(got.values()) == total
 
 
+@pytest.mark.hazard("HZ-238")
 def test_a_total_off_the_products_grid_is_refused_naming_it() -> None:
     with pytest.raises(ValueError, match=r"^7/2 mg is not on the products' grid$"):
         distribute(F(7, 2), (H8, H20), sets_for(HALVES_OF_10, 2))
@@ -96,6 +99,7 @@ def test_a_gap_between_a_liquid_and_a_tablet_is_bridged_by_the_widest_search() -
     assert mg(distribute(F(22), (H8, H20), sets)) == {"08:00": F(6), "20:00": F(16)}
 
 
+@pytest.mark.hazard("HZ-238")
 def test_when_no_near_amounts_add_up_a_feasible_spread_is_found_further_out() -> None:
     # 1 to 13 mg of liquid, or 100 mg tablets: 100 mg a day is 0 + 100 (nothing near 50)
     sets = sets_for((Liquid("l", F(1), F(1), F(1), F(13)), Solid("t100", F(100))), 2, F(120))
@@ -122,6 +126,7 @@ def test_the_greedy_spread_gives_each_dose_time_the_amount_nearest_its_share() -
 
 # --- on the way down: no dose time above its amount before -------------------------------
 
+@pytest.mark.hazard("HZ-009")
 def test_an_even_spread_that_raises_a_dose_time_gives_way_to_one_that_does_not() -> None:
     sets = sets_for(HALVES_OF_10, 2)
     before = {H8: F(5), H20: F(15)}
@@ -133,6 +138,7 @@ def test_an_even_spread_that_raises_a_dose_time_gives_way_to_one_that_does_not()
     assert mg(distribute(F(20), (H8, H20), sets, {})) == {"08:00": F(10), "20:00": F(10)}
 
 
+@pytest.mark.hazard("HZ-009")
 def test_a_dropped_dose_time_stays_dropped() -> None:
     sets = sets_for(HALVES_OF_10, 2)
     assert mg(distribute(F(20), (H8, H20), sets, {H8: F(20)})) == {"08:00": F(20), "20:00": F(0)}
@@ -140,6 +146,7 @@ def test_a_dropped_dose_time_stays_dropped() -> None:
         "08:00": F(15), "20:00": F(0)}
 
 
+@pytest.mark.hazard("HZ-009")
 def test_when_the_order_forces_a_rise_the_capped_search_keeps_every_dose_time_under_its_amount() -> None:
     # the order puts 12:00 first, but 08:00 had nothing: every ordered spread raises it
     sets = sets_for(HALVES_OF_10, 3)
@@ -323,6 +330,7 @@ ORACLE_SETS: dict[str, tuple[Product, ...]] = {
 }
 
 
+@pytest.mark.hazard("HZ-238")
 @pytest.mark.parametrize("name", sorted(ORACLE_SETS))
 @pytest.mark.parametrize("times", [1, 2, 3])
 def test_without_amounts_before_the_spread_is_the_most_even_by_brute_force(name: str, times: int) -> None:
