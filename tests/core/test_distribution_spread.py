@@ -350,3 +350,27 @@ def test_without_amounts_before_the_spread_is_the_most_even_by_brute_force(name:
         got = distribute(sets.mg(total), order, sets)
         assert list(got) == list(order)
         assert [v / sets.grain for v in got.values()] == list(best), (name, times, total)
+
+
+@pytest.mark.parametrize(("products", "total", "expected"), [
+    # a liquid of 3 to 6 mL (1 mg/mL, 0.5 mL steps) and 10 mg tablets: amounts 3..6, 10, 13..16
+    # mg a dose; the search looks 3 amounts either side of the mean first
+    ("liquid-and-tens", F(47, 2), (F(5), F(11, 2), F(13))),
+    ("liquid-and-tens", F(25), (F(5), F(10), F(10))),
+    ("liquid-and-tens", F(49, 2), (F(11, 2), F(6), F(13))),
+    ("liquid-and-tens", F(35), (F(10), F(10), F(15))),
+    ("liquid-and-tens", F(71, 2), (F(10), F(10), F(31, 2))),
+    # 1 to 13 mL and 100 mg tablets: 12 either side of the mean, then the greedy spread
+    ("liquid-and-hundreds", F(104), (F(2), F(2), F(100))),
+    ("liquid-and-hundreds", F(102), (F(0), F(2), F(100))),
+])
+def test_the_search_widens_from_3_to_6_to_12_amounts_either_side_of_the_mean(
+        products: str, total: F, expected: tuple[F, F, F]) -> None:
+    chosen = {
+        "liquid-and-tens": (Liquid("l", F(1), F(1, 2), F(3), F(6)), Solid("t", F(10))),
+        "liquid-and-hundreds": (Liquid("l", F(1), F(1), F(1), F(13)), Solid("t", F(100))),
+    }[products]
+    order = (H12, H8, H16)
+    got = distribute(total, order, sets_for(chosen, 3, F(130)))
+    assert tuple(got.values()) == expected
+    assert list(got) == list(order)
