@@ -9,7 +9,7 @@ from fractions import Fraction as F
 
 import pytest
 
-from taper.core.amount_sets import _amount_sets, amount_sets
+from taper.core.amount_sets import AmountSets, _amount_sets, _sum_sets, amount_sets
 from taper.core.distribution import _capped, _greedy, _level, distribute
 from taper.core.products import Liquid, Solid
 
@@ -55,3 +55,55 @@ def test_the_greedy_spread_breaks_a_tie_to_the_larger_amount() -> None:
     # 6 mg over three: the share is 2, which cannot be made; 1 and 3 are as near: 3 first,
     # then 3 + 0 (1 + 1 + 4 if the tie went to the smaller)
     assert mg(_greedy(6, (H12, H8, H20), sets)) == {"12:00": F(0), "08:00": F(3), "20:00": F(3)}
+
+
+HALVES_OF_10 = (Solid("t10", F(10), 2),)
+
+
+@pytest.mark.hazard("HZ-009")
+def test_a_dose_time_missing_before_had_nothing_even_a_fraction_of_a_mg() -> None:
+    # 0.5 mL steps of 1 mg/mL: 2 mg a day as 1 + 1 would bring back 20:00, dropped before
+    sets = amount_sets((Liquid("l", F(1), F(1, 2), F(1, 2)),), 2, F(10))
+    assert mg(distribute(F(2), (H8, H20), sets, {H8: F(2)})) == {"08:00": F(2), "20:00": F(0)}
+
+
+def test_on_the_way_down_the_spread_is_judged_by_rises_not_by_falls() -> None:
+    sets = amount_sets(HALVES_OF_10, 2, F(100))
+    # 20 mg after 45 and 15: 10 + 10 lowers both and raises neither (a titration would keep
+    # 20:00 at 15)
+    assert mg(distribute(F(20), (H8, H20), sets, {H8: F(45), H20: F(15)})) == {
+        "08:00": F(10), "20:00": F(10)}
+    assert mg(distribute(F(45), (H8, H20), sets, {H8: F(30), H20: F(30)})) == {
+        "08:00": F(20), "20:00": F(25)}
+
+
+def test_on_the_way_up_the_even_spread_is_taken_only_if_it_lowers_nothing() -> None:
+    sets = amount_sets(HALVES_OF_10, 3, F(60))
+    # 15 mg after 10 at each: 5 + 5 + 5 lowers all three; 0 + 5 + 10 lowers two, and is the
+    # narrowest of those
+    assert mg(distribute(F(15), (H12, H8, H20), sets, {H12: F(10), H8: F(10), H20: F(10)},
+                         falling=False)) == {"12:00": F(0), "08:00": F(5), "20:00": F(10)}
+
+
+@pytest.mark.hazard("HZ-009")
+def test_amounts_before_between_two_grains_are_rises_when_exceeded_by_any_amount() -> None:
+    sets = amount_sets(HALVES_OF_10, 2, F(100))
+    # 15 mg after 7.5 at 20:00 only: 5 + 10 would raise 08:00 and 20:00 (10 > 7.5); 0 + 15
+    # raises only 20:00
+    assert mg(distribute(F(15), (H8, H20), sets, {H20: F(15, 2)})) == {"08:00": F(0), "20:00": F(15)}
+    # 90 mg after 32.5 and 17.5: every near spread raises both; the even one
+    assert mg(distribute(F(90), (H8, H20), sets, {H8: F(65, 2), H20: F(35, 2)})) == {
+        "08:00": F(45), "20:00": F(45)}
+
+
+def test_the_second_search_looks_6_amounts_either_side_not_7() -> None:
+    # a sparse set of amounts (in grains of 1 mg): 0 2 5 8 11 15 17 20 23 24 25 27 28 29 30
+    per_dose = sum(1 << n for n in (0, 2, 5, 8, 11, 15, 17, 20, 23, 24, 25, 27, 28, 29, 30))
+    per_day = 1
+    for _ in range(3):
+        per_day = _sum_sets(per_day, per_dose, 30)
+    sets = AmountSets(F(1), 30, per_dose, per_day, 3)
+    # 29 mg: no three of 2, 5, 8 | 11, 15, 17 add up; of 0, 2, 5, 8 | 11 ... 24, 0 + 5 + 24
+    # does (2 + 2 + 25 would need 25, the seventh above the mean)
+    assert mg(distribute(F(29), (H12, H8, H20), sets)) == {
+        "12:00": F(0), "08:00": F(5), "20:00": F(24)}
