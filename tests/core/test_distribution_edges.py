@@ -107,3 +107,12 @@ def test_the_second_search_looks_6_amounts_either_side_not_7() -> None:
     # does (2 + 2 + 25 would need 25, the seventh above the mean)
     assert mg(distribute(F(29), (H12, H8, H20), sets)) == {
         "12:00": F(0), "08:00": F(5), "20:00": F(24)}
+
+
+@pytest.mark.hazard("HZ-009")
+def test_when_every_spread_raises_a_dose_time_the_fewest_rise() -> None:
+    # 40 mg after 10 and 10 (more than before: something must rise): 20 + 20 raises both,
+    # 10 + 30 only 20:00
+    sets = amount_sets(HALVES_OF_10, 2, F(100))
+    assert mg(distribute(F(40), (H8, H20), sets, {H8: F(10), H20: F(10)})) == {
+        "08:00": F(10), "20:00": F(30)}
