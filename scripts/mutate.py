@@ -26,8 +26,9 @@ or `--force`, starts it afresh.
 Tests added, nothing else changed: when the only change since a module's last run is new test
 files (its code, the clinical data, the tool and every test file it ran are as they were), the
 new tests are copied into its work folder and only the mutants no test killed (survivors,
-"no tests", not checked) are run again, with every test; a kill stands, since the test that
-made it is unchanged. Any other change starts afresh.
+"no tests", not checked; not those reviewed as equivalent) are run again, with every test; a
+kill stands, since the test that made it is unchanged. Any other change starts afresh
+(`--force` also rechecks the equivalents).
 
 Timeouts: a mutant whose tests run longer than TIMEOUT_MULTIPLIER times their clean time (plus
 a second) on the wall clock, or twice that in CPU time, is stopped and counted as a timeout
@@ -211,7 +212,8 @@ def only_tests_added(module: str) -> bool:
 
 def rerun_not_killed(module: str) -> int:
     """Copy the new tests into the module's work folder and set back to "not checked" every
-    mutant no test killed, so that the next mutmut run checks only those; returns how many."""
+    mutant no test killed (but those reviewed as equivalent), so that the next mutmut run
+    checks only those; returns how many."""
     work = work_folder(module)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     for item in TARGETS[module]:
@@ -220,7 +222,8 @@ def rerun_not_killed(module: str) -> int:
     meta_path = work / "mutants" / f"{module}.meta"
     meta = json.loads(meta_path.read_text("utf-8"))
     codes = meta["exit_code_by_key"]
-    again = [k for k, c in codes.items() if c in NOT_KILLED]
+    reviewed = load_equivalents()  # a reviewed equivalent cannot be killed: not rerun
+    again = [k for k, c in codes.items() if c in NOT_KILLED and k not in reviewed]
     for key in again:
         codes[key] = None
     meta_path.write_text(json.dumps(meta), "utf-8")
