@@ -22,6 +22,17 @@ keeps what was checked, with `complete: false` and `not_checked` in its entry (i
 counts the unchecked mutants as not killed: a lower bound). The next run of that module, with
 its inputs unchanged, carries on from there instead of starting again; a change to its inputs,
 or `--force`, starts it afresh.
+
+Tests added, nothing else changed: when the only change since a module's last run is new test
+files (its code, the clinical data, the tool and every test file it ran are as they were), the
+new tests are copied into its work folder and only the mutants no test killed (survivors,
+"no tests", not checked; not those reviewed as equivalent) are run again, with every test; a
+kill stands, since the test that made it is unchanged. Any other change starts afresh
+(`--force` also rechecks the equivalents).
+
+Timeouts: a mutant whose tests run longer than TIMEOUT_MULTIPLIER times their clean time (plus
+a second) on the wall clock, or twice that in CPU time, is stopped and counted as a timeout
+(mutmut's default is 15: one looping mutant then held a worker for minutes).
 """
 
 from __future__ import annotations
@@ -68,6 +79,12 @@ KILLED = {"killed", "timeout", "caught by type check"}
 # any other (an interrupted or cut-short check) is set back to "not checked" before a resume.
 CONCLUSIVE = {0, 1, 3, 5, 33, 36, 37, 24, -24, 152, 255}
 INPUTS_MARKER = "inputs.key"  # the inputs a work folder's results belong to
+# A mutant's tests may take this many times their clean time (wall clock; twice in CPU time)
+# before it counts as a timeout. Under a load of 3 per core a surviving mutant's full run
+# takes about 3x its clean time; a loop that never ends is stopped after 5x, not 15x.
+TIMEOUT_MULTIPLIER = 5
+# mutmut's exit codes that leave a mutant not killed: survived, no tests
+NOT_KILLED = {0, 33}
 
 
 def sha256_of(paths: list[Path], root: Path = ROOT) -> str:
@@ -115,6 +132,12 @@ def prepare(module: str) -> Path:
         else:
             (work / item).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, work / item)
+    write_config(work, module)
+    return work
+
+
+def write_config(work: Path, module: str) -> None:
+    """mutmut's and pytest's settings for a module's work folder."""
     tests = ", ".join(json.dumps(t) for t in TARGETS[module])
     (work / "pyproject.toml").write_text(
         "[tool.mutmut]\n"
@@ -124,6 +147,7 @@ def prepare(module: str) -> Path:
         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:django", "-x", "-q", '
         '"--hypothesis-seed=0"]\n'
         "use_git_change_detection = false\n"
+        f"timeout_multiplier = {TIMEOUT_MULTIPLIER}\n"
         'also_copy = ["examples"]\n'
         "\n[tool.pytest.ini_options]\n"
         'pythonpath = ["."]\n'
@@ -132,7 +156,6 @@ def prepare(module: str) -> Path:
         '"exhaustive: slow exhaustive comparison"]\n',
         "utf-8",
     )
-    return work
 
 
 def statuses(work: Path, module: str) -> dict[str, str]:
@@ -160,6 +183,52 @@ def resumable(module: str) -> bool:
     marker = work / INPUTS_MARKER
     return ((work / "mutants").is_dir() and marker.exists()
             and marker.read_text("utf-8") == inputs_key(module))
+
+
+def test_files(folder: Path, module: str) -> dict[str, bytes]:
+    """Every test file the module's run uses, under `folder` (the repository or a work folder)."""
+    found: dict[str, bytes] = {}
+    for item in TARGETS[module]:
+        for path in (folder / item).rglob("*.py"):
+            found[str(path.relative_to(folder))] = path.read_bytes()
+    return found
+
+
+def only_tests_added(module: str) -> bool:
+    """Since this module's last run (complete or not): the same code, clinical data and tool,
+    every test file it ran unchanged, and at least one new test file."""
+    work = work_folder(module)
+    if not (work / "mutants").is_dir() or not (work / INPUTS_MARKER).exists():
+        return False
+    code = [ROOT / module, *(ROOT / "src" / "taper" / "knowledge").rglob("*.toml")]
+    copies = [work / p.relative_to(ROOT) for p in code]
+    if not all(c.exists() for c in copies) or sha256_of(copies, work) != sha256_of(code, ROOT):
+        return False
+    if not (work / INPUTS_MARKER).read_text("utf-8").startswith(f"mutmut-{version('mutmut')}:"):
+        return False
+    old, new = test_files(work, module), test_files(ROOT, module)
+    return all(new.get(name) == body for name, body in old.items()) and len(new) > len(old)
+
+
+def rerun_not_killed(module: str) -> int:
+    """Copy the new tests into the module's work folder and set back to "not checked" every
+    mutant no test killed (but those reviewed as equivalent), so that the next mutmut run
+    checks only those; returns how many."""
+    work = work_folder(module)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for item in TARGETS[module]:
+        shutil.copytree(ROOT / item, work / item, ignore=ignore, dirs_exist_ok=True)
+    write_config(work, module)  # the settings as they are now (a new timeout rechecks timeouts)
+    meta_path = work / "mutants" / f"{module}.meta"
+    meta = json.loads(meta_path.read_text("utf-8"))
+    codes = meta["exit_code_by_key"]
+    reviewed = load_equivalents()  # a reviewed equivalent cannot be killed: not rerun
+    again = [k for k, c in codes.items() if c in NOT_KILLED and k not in reviewed]
+    for key in again:
+        codes[key] = None
+    meta_path.write_text(json.dumps(meta), "utf-8")
+    (work / INPUTS_MARKER).write_text(inputs_key(module), "utf-8")
+    return len(again)
 
 
 def forget_interrupted(work: Path, module: str) -> int:
@@ -196,6 +265,11 @@ def run_module(module: str, jobs: int, equivalents: dict[str, dict[str, str]],
     if resumable(module):
         work = work_folder(module)
         forget_interrupted(work, module)
+    elif only_tests_added(module):
+        work = work_folder(module)
+        forget_interrupted(work, module)
+        print(f"{module}: only tests were added; checking again the {rerun_not_killed(module)} "
+              "mutants not killed")
     else:
         work = prepare(module)
         (work / INPUTS_MARKER).write_text(inputs_key(module), "utf-8")
@@ -251,6 +325,9 @@ def score(module: str, work: Path, equivalents: dict[str, dict[str, str]],
         # an unchecked mutant counts as not killed: a partial run's score is a lower bound
         "score": round(len(killed) / counted, 4) if counted else 1.0,
         "complete": not not_checked,
+        # counted as killed; listed so that a review can see each is a loop, not a slow run
+        "timeouts": [{"id": k, "line": mutated_line(work, k)}
+                     for k in sorted(k for k, s in found.items() if s == "timeout")],
         "not_checked": len(not_checked),
         "survived": [{"id": k, "status": found[k], "line": mutated_line(work, k)} for k in survived],
         "equivalent_ids": sorted(equivalent),
@@ -313,8 +390,9 @@ def main(argv: list[str] | None = None) -> int:
             continue
         if args.force:
             shutil.rmtree(work_folder(module), ignore_errors=True)  # from scratch
+        carried = unchanged or only_tests_added(module)  # the run goes on: its time adds up
         entry = run_module(module, args.jobs, equivalents, args.budget,
-                           old.get("seconds", 0) if unchanged else 0)
+                           old.get("seconds", 0) if carried else 0)
         by_path[module] = entry
         left = "" if entry["complete"] else (
             f"; stopped before the end, {entry['not_checked']} not checked yet: "

@@ -34,11 +34,13 @@ class AmountSets:
 
     def highest_day_total_below(self, high: Fraction, at_most: Fraction) -> Fraction | None:
         """The largest makeable daily total t with t < high and t <= at_most."""
-        top = min(_ceil(high / self.grain) - 1, int(at_most / self.grain), self.size)
+        # per_day holds no bit above `size`, and always bit 0 (no dose at all is makeable):
+        # a top at or above 0 always finds a total.
+        top = min(_ceil(high / self.grain) - 1, (at_most / self.grain).__floor__())
         if top < 0:
             return None
         masked = self.per_day & ((1 << (top + 1)) - 1)
-        return None if masked == 0 else self.mg(masked.bit_length() - 1)
+        return self.mg(masked.bit_length() - 1)
 
     def lowest_day_total_from(self, low: Fraction, below: Fraction) -> Fraction | None:
         """The smallest makeable daily total t with low <= t < below."""
@@ -65,19 +67,17 @@ def amount_sets(products: Sequence[Product], dose_times: int, limit_mg: Fraction
 def _amount_sets(products: tuple[Product, ...], dose_times: int, limit_mg: Fraction) -> AmountSets:
     grain = fraction_gcd([granule(p) for p in products])
     size = int(limit_mg / grain)
-    mask = (1 << (size + 1)) - 1
     per_dose = 1  # only 0 so far
-    for product in products:
-        per_dose = _add_product(per_dose, product, grain, size) & mask
+    for product in products:  # each set is truncated to bits 0..size where it is made
+        per_dose = _add_product(per_dose, product, grain, size)
     per_day = 1
     for _ in range(dose_times):
-        per_day = _sum_sets(per_day, per_dose, size) & mask
+        per_day = _sum_sets(per_day, per_dose, size)
     return AmountSets(grain, size, per_dose, per_day, dose_times)
 
 
 def _add_product(bits: int, product: Product, grain: Fraction, size: int) -> int:
     """Amounts makeable with the set so far plus any use of one more product."""
-    mask = (1 << (size + 1)) - 1
     if isinstance(product, Liquid):
         # One measure of the liquid, any measurable volume, or none.
         step = int(granule(product) / grain)
@@ -85,13 +85,14 @@ def _add_product(bits: int, product: Product, grain: Fraction, size: int) -> int
         last = size // step
         if product.max_volume_ml is not None:
             last = min(last, int(product.max_volume_ml / product.measure_step_ml))
-        volumes = 0
+        volumes = 1  # none of it
         for k in range(first, last + 1):
             volumes |= 1 << (k * step)
-        return (_sum_sets(bits, volumes | 1, size)) & mask
+        return _sum_sets(bits, volumes, size)
     # Any number of tablet parts: close the set under adding one part. Doubling the shift
     # each round covers 0..2^r - 1 parts after r rounds.
     step = int(granule(product) / grain)
+    mask = (1 << (size + 1)) - 1
     result = bits
     shift = step
     while shift <= size:

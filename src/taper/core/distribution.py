@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import time
 from fractions import Fraction
-from itertools import combinations_with_replacement
+from itertools import combinations_with_replacement, islice
 
 from taper.core.amount_sets import AmountSets, _sum_sets
 
@@ -40,13 +40,12 @@ def distribute(
     if target.denominator != 1:
         raise ValueError(f"{total} mg is not on the products' grid")
     grains = int(target)
-    spread = None
     for width in (3, 6, 12):
         candidates = _near(sets.per_dose, Fraction(grains, k), width, grains)
         spread = _best_spread(candidates, grains, reduce_order, previous, falling, sets)
         if spread is not None:
             break
-    if spread is None:
+    else:
         spread = _greedy(grains, reduce_order, sets)
     if falling and previous is not None and any(
             v > previous.get(t, Fraction(0)) for t, v in spread.items()):
@@ -67,13 +66,12 @@ def _capped(
     even "water level" under the caps, keeping the rest reachable by the dose times left
     (bit sets of reachable sums); ties to the smaller amount, so the first is cut first.
     """
-    caps = [_in_grains(previous.get(t, _ZERO), sets.grain, True) for t in order]
-    allowed = [sets.per_dose & ((1 << (max(c, -1) + 1)) - 1) for c in caps]
-    mask = (1 << (sets.size + 1)) - 1
-    reach = [0] * len(order) + [1]
+    caps = [_in_grains(previous.get(t, _ZERO), sets.grain, True) for t in order]  # each >= 0
+    allowed = [sets.per_dose & ((1 << (c + 1)) - 1) for c in caps]
+    reach = [0] * len(order) + [1]  # reach[i]: the sums the dose times from i on can make
     for i in range(len(order) - 1, -1, -1):
-        reach[i] = _sum_sets(reach[i + 1], allowed[i], sets.size) & mask
-    if grains > sets.size or not reach[0] >> grains & 1:
+        reach[i] = _sum_sets(reach[i + 1], allowed[i], sets.size)  # no bit above size
+    if not reach[0] >> grains & 1:
         return None
     values = []
     remaining = grains
@@ -100,20 +98,13 @@ def _level(total: int, caps: Sequence[int]) -> Fraction:
 
 
 def _near(bits: int, mean: Fraction, width: int, top: int) -> list[int]:
-    """Up to `width` makeable amounts at or below the mean and `width` above it."""
-    below: list[int] = []
-    n = min(int(mean), top)
-    while n >= 0 and len(below) < width:
-        if bits >> n & 1:
-            below.append(n)
-        n -= 1
-    above: list[int] = []
-    n = int(mean) + 1
-    while n <= top and len(above) < width:
-        if bits >> n & 1:
-            above.append(n)
-        n += 1
-    return sorted(below + above)
+    """Up to `width` makeable amounts at or below the mean and `width` above it (at most
+    `top`), in increasing order."""
+    # Bounded ranges, not open-ended loops: a scan stops at 0 and at `top` (the mean is at
+    # most `top`: it is a share of it).
+    below = islice((n for n in range(int(mean), -1, -1) if bits >> n & 1), width)
+    above = islice((n for n in range(int(mean) + 1, top + 1) if bits >> n & 1), width)
+    return [*reversed(list(below)), *above]
 
 
 def _assign(values: Sequence[int], order: Sequence[time], sets: AmountSets) -> Allocation:
