@@ -87,14 +87,7 @@ def values(model: type[Model], names: tuple[str, ...], rows: list[tuple[Any, ...
            ) -> list[tuple[Any, ...]]:
     """Rows of the fields `names` of `model` as `values_list(*names)` gives them."""
     converters = _converters(model, names)
-    if not converters:
-        return rows
-    done = []
-    for row in rows:
-        found = list(row)
-        _convert(found, converters)
-        done.append(tuple(found))
-    return done
+    return _converted(rows, converters) if converters else rows
 
 
 def typed(rows: list[tuple[Any, ...]], *fields: Any) -> list[tuple[Any, ...]]:
@@ -117,6 +110,11 @@ def typed(rows: list[tuple[Any, ...]], *fields: Any) -> list[tuple[Any, ...]]:
             if convs:
                 converters.append((i, convs, column))
         cache[key] = converters
+    return _converted(rows, converters)
+
+
+def _converted(rows: list[tuple[Any, ...]], converters: list[tuple[int, list[Converter], Any]]
+               ) -> list[tuple[Any, ...]]:
     done = []
     for row in rows:
         found = list(row)
