@@ -31,9 +31,11 @@ def cache_dir() -> str | None:
     explicit = os.environ.get("TAPER_CACHE_DIR")
     if explicit is not None:
         return None if explicit in ("", "off") else explicit
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    if not os.path.isabs(base):  # no home: "~" left as it was
-        return None
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # unset, or relative: ignored, as the XDG spec says
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+        if not os.path.isabs(base):  # no home: "~" left as it was
+            return None
     return os.path.join(base, "taper")
 
 
