@@ -27,7 +27,7 @@ from pydantic import (
 )
 
 from taper.contract.errors import ContractError
-from taper.contract.request import read_clock, read_day, read_number, read_text, where
+from taper.contract.readers import read_clock, read_day, read_number, read_text, where
 from taper.core import limits
 
 
