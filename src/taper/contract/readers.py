@@ -117,28 +117,24 @@ def number(low: Decimal, high: Decimal, gt: int | None = None, lt: int | None = 
 _WHOLE = re.compile(r"([+-]?)0*([0-9](?:_?[0-9])*)(?:\.0+)?", re.ASCII)
 _SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008" \
          "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"  # Unicode White_Space, as pydantic trims
-_WHOLE_NUMBER = "must be a whole number"
-_FINITE = "Input should be a finite number"
-_TOO_BIG = "Unable to parse input string as an integer, exceeded maximum size"
-_MAX_DIGITS = 4300
-_I64 = 2**63
+_WHOLE_NUMBER = "must be a whole number"  # NaN and infinity too: Taper's words, not pydantic's
+_MAX_DIGITS = 4300  # Python's own limit on reading an int from text
 
 
 def _whole(value: Any, loc: Loc) -> int | Decimal:
-    """An int, or an integral Decimal too big to be worth turning into one."""
+    """An int, or an integral Decimal too big to be worth turning into one (an infinite one
+    for text of more digits than Python reads): the bounds then refuse it in their words."""
     if isinstance(value, int):
         return int(value)  # True is 1, as pydantic reads it
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
-            raise bad(loc, _FINITE)
+            raise bad(loc, _WHOLE_NUMBER)
         if not value.is_integer():
             raise bad(loc, _WHOLE_NUMBER)
-        if not -_I64 <= value < _I64:
-            raise bad(loc, _TOO_BIG)
         return int(value)
     if isinstance(value, Decimal):
         if not value.is_finite():
-            raise bad(loc, _FINITE)
+            raise bad(loc, _WHOLE_NUMBER)
         if value != value.to_integral_value():
             raise bad(loc, _WHOLE_NUMBER)
         return value if abs(value.adjusted()) > 18 else int(value)
@@ -148,7 +144,7 @@ def _whole(value: Any, loc: Loc) -> int | Decimal:
             raise bad(loc, _WHOLE_NUMBER)
         digits = m.group(2).replace("_", "")
         if len(digits) > _MAX_DIGITS:
-            raise bad(loc, _TOO_BIG)
+            return Decimal(f"{m.group(1)}Infinity")  # beyond any bound, without the integer
         return int(m.group(1) + digits)
     raise bad(loc, _WHOLE_NUMBER)
 
@@ -167,11 +163,8 @@ def whole(ge: int, le: int) -> Reader:
 def one_of(*options: str | int) -> Reader:
     """A literal: text exactly, a number by value (pydantic takes True and 2.0 for 1 and 2)."""
     message = f"must be {_words(options)}"
-    numeric = any(isinstance(o, int) for o in options)
 
     def read(value: Any, loc: Loc) -> str | int:
-        if numeric and type(value) is int and not -_I64 <= value < _I64:
-            raise bad(loc, _TOO_BIG)
         key = _literal_key(value)
         for option in options:
             if isinstance(option, str) == isinstance(key, str) and option == key:
