@@ -84,7 +84,7 @@ def test_an_edited_file_is_parsed_again_never_answered_from_the_old_copy(
 @pytest.mark.hazard("HZ-224")
 @pytest.mark.parametrize("damage", [
     "garbage", "empty", "truncated", "other format", "other python", "not a pair", "bad tag",
-    "not a dict", "a folder",
+    "not a dict", "too deep", "a folder",
 ])
 def test_a_corrupt_or_foreign_copy_is_never_used(cache: Path, damage: str) -> None:
     raw_drug("baclofen")
@@ -102,6 +102,7 @@ def test_a_corrupt_or_foreign_copy_is_never_used(cache: Path, damage: str) -> No
         "not a pair": marshal.dumps((stamp, forged, forged)),
         "bad tag": marshal.dumps((stamp, {"name": ("time", 1, 2, 3)})),
         "not a dict": marshal.dumps((stamp, ["name", "forged"])),
+        "too deep": marshal.dumps((stamp, _nested(1500))),
     }.get(damage)
     if payload is None:
         path.unlink()
@@ -110,6 +111,13 @@ def test_a_corrupt_or_foreign_copy_is_never_used(cache: Path, damage: str) -> No
         path.write_bytes(payload)
     assert parsed.read("baclofen", source) is None
     assert raw_drug("baclofen") == toml_answer(DRUGS)
+
+
+def _nested(depth: int) -> dict[str, Any]:
+    value: dict[str, Any] = {"name": "forged"}
+    for _ in range(depth):
+        value = {"inner": value}
+    return value
 
 
 def test_the_stamp_is_what_makes_a_copy_usable(cache: Path) -> None:

@@ -86,7 +86,7 @@ def read(drug_id: str, source: bytes) -> dict[str, Any] | None:
         if stamp != _stamp(source) or not isinstance(data, dict):
             return None
         decoded: dict[str, Any] = _decode(data)
-    except (OSError, EOFError, ValueError, TypeError):  # what marshal and the checks raise
+    except (OSError, EOFError, ValueError, TypeError, RecursionError):  # marshal's and ours
         return None
     return decoded
 
@@ -99,7 +99,7 @@ def write(drug_id: str, source: bytes, data: dict[str, Any]) -> None:
     try:
         payload = marshal.dumps((_stamp(source), _encode(data)))
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        partial = f"{path}.{os.getpid()}.tmp"
+        partial = f"{path}.{os.getpid()}-{os.urandom(4).hex()}.tmp"  # one per writer
         try:
             with open(partial, "wb") as file:
                 file.write(payload)
