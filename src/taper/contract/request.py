@@ -5,7 +5,8 @@ imports no pydantic, so `taper plan` starts fast (issue 17; docs/adr/0021). The 
 is written as pydantic models in `taper.contract.request_schema` (for a JSON schema);
 tests/contract/test_request_schema.py checks, over random valid and broken requests, that
 both accept the same requests with the same values and refuse the others naming the same
-field with the same words. Numbers may be JSON numbers or strings; they become exact
+field (in the same words wherever pydantic's error says enough; the reader's are always
+Taper's own). Numbers may be JSON numbers or strings; they become exact
 Fractions. Every error names the field ("products[1].divisible_into: must be 1, 2 or 4").
 The generic readers it is built from (text, numbers, whole numbers, lists, records) are in
 `taper.contract.readers`.
