@@ -125,20 +125,26 @@ def composing() -> list[Row]:
     return rows
 
 
-def process(cmd: list[str], repeat: int = 10) -> tuple[float, float]:
-    """Median wall time and median CPU time (user + system, from the kernel's account of the
-    finished child) of a whole process, in ms."""
-    walls, cpus = [], []
+def processes(cmds: list[list[str]], repeat: int = 10) -> list[tuple[float, float]]:
+    """For each command, the median wall time and median CPU time (user + system, from the
+    kernel's account of the finished child) of a whole process, in ms. The commands take
+    turns, run by run, so that a change in the machine's load falls on each alike (the
+    ratio of two commands measured one after the other swung from 4× to 8× at a load of 5)."""
+    walls: list[list[float]] = [[] for _ in cmds]
+    cpus: list[list[float]] = [[] for _ in cmds]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}  # this checkout's code
-    subprocess.run(cmd, check=True, capture_output=True, env=env)  # bytecode written, cache warm
+    for cmd in cmds:
+        subprocess.run(cmd, check=True, capture_output=True, env=env)  # bytecode, caches warm
     for _ in range(repeat):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True, env=env)
-        walls.append((time.perf_counter() - start) * 1000)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append((after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000)
-    return statistics.median(walls), statistics.median(cpus)
+        for i, cmd in enumerate(cmds):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            subprocess.run(cmd, check=True, capture_output=True, env=env)
+            walls[i].append((time.perf_counter() - start) * 1000)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus[i].append((after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+                           * 1000)
+    return [(statistics.median(w), statistics.median(c)) for w, c in zip(walls, cpus, strict=True)]
 
 
 def cli() -> list[Row]:
@@ -148,8 +154,8 @@ def cli() -> list[Row]:
     # PYTHONDONTWRITEBYTECODE set would recompile every module on every start.
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src" / "taper")],
                    check=True)
-    plan = process([taper, "plan", str(ROOT / "examples/diarist.json"), "--format", "json"], repeat)
-    bare = process([sys.executable, "-c", "pass"], repeat)
+    plan, bare = processes([[taper, "plan", str(ROOT / "examples/diarist.json"), "--format", "json"],
+                            [sys.executable, "-c", "pass"]], repeat)
     return [
         ("`taper plan examples/diarist.json --format json`, median",
          f"{plan[0]:.0f} ms wall, {plan[1]:.0f} ms CPU"),

@@ -26,7 +26,7 @@ NOT_FOR_PLANNING = (
 )
 
 
-def loaded_by(args: list[str]) -> tuple[int, str, list[str]]:
+def loaded_by(args: list[str], **env: str) -> tuple[int, str, list[str]]:
     """Run `taper ARGS` in a fresh interpreter: exit status, standard error, sys.modules."""
     code = ("import io, json, sys, contextlib\n"
             "from taper.cli import main\n"
@@ -34,7 +34,7 @@ def loaded_by(args: list[str]) -> tuple[int, str, list[str]]:
             f"    status = main({args!r})\n"
             "sys.__stdout__.write(json.dumps([status, out.getvalue(), sorted(sys.modules)]))\n")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                         env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+                         env={**os.environ, "PYTHONPATH": str(ROOT / "src"), **env})
     assert "Traceback" not in run.stderr, run.stderr
     status, out, modules = json.loads(run.stdout)
     if status == 0:
@@ -69,3 +69,34 @@ def test_help_is_as_wide_as_shutil_would_make_it(monkeypatch: pytest.MonkeyPatch
     else:
         monkeypatch.setenv("COLUMNS", columns)
     assert terminal_columns() == shutil.get_terminal_size().columns
+
+
+@pytest.mark.hazard("HZ-224")
+def test_a_warm_cache_spares_the_toml_parser_and_a_cold_one_answers_the_same(tmp_path: Path) -> None:
+    """The first run parses the drug's TOML and keeps the parse; the next loads no `tomllib`
+    (nor `string`, which only the parser needed) and plans the same."""
+    diarist = ["plan", str(ROOT / "examples" / "diarist.json"), "--format", "json"]
+    cache = str(tmp_path / "cache")
+    plans = []
+    for _ in range(2):
+        code = ("import io, json, sys, contextlib\n"
+                "from taper.cli import main\n"
+                "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+                f"    main({diarist!r})\n"
+                "sys.__stdout__.write(json.dumps([out.getvalue(), sorted(sys.modules)]))\n")
+        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             timeout=120, check=True,
+                             env={**os.environ, "PYTHONPATH": str(ROOT / "src"),
+                                  "TAPER_CACHE_DIR": cache})
+        plans.append(json.loads(run.stdout))
+    (cold, cold_modules), (warm, warm_modules) = plans
+    assert "tomllib" in cold_modules
+    assert [m for m in warm_modules if m.startswith(("tomllib", "string"))] == []
+    assert json.loads(warm) == json.loads(cold)
+
+
+def test_a_cache_that_cannot_be_written_changes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("in the way")
+    status, err, _ = loaded_by(["plan", str(ROOT / "examples" / "diarist.json"), "--format", "json"],
+                               TAPER_CACHE_DIR=str(tmp_path / "file" / "cache"))
+    assert (status, err) == (0, "")

@@ -3,7 +3,10 @@
 `taper.contract.request.read_request` is how every request is read (CLI and API);
 `taper.contract.request_schema` writes the same shape as pydantic models. Both get the same
 random requests, valid ones and ones with one thing broken, and must agree exactly: the same
-values (types included), or the same error naming the same field in the same words.
+values (types included), or a refusal naming the same field. The words are the reader's,
+Taper's own ("must be at most 365"); they are compared too wherever the schema can say the
+same, and where it passes on pydantic's own wording ("Unable to parse input string as an
+integer, …", which has no bound in it), the reader's must still be Taper's (ADR 0021).
 """
 
 from __future__ import annotations
@@ -44,8 +47,21 @@ def outcome(read: Any, data: Any) -> tuple[str, Any]:
         return "refused", (exc.field, exc.message)
 
 
+def taper_words(message: str) -> bool:
+    """Taper's refusals are lower-case phrases ("must be …", "required", "unknown field",
+    "the request must be …"); pydantic's begin with a capital ("Input should be …")."""
+    return message[:1].islower()
+
+
 def agree(data: Any) -> None:
     plain, schema = outcome(read_request, data), outcome(validate_request, data)
+    if plain[0] == schema[0] == "refused":
+        (plain_field, plain_words), (schema_field, schema_words) = plain[1], schema[1]
+        assert plain_field == schema_field, f"request {data!r}: {plain} against {schema}"
+        assert taper_words(plain_words), f"request {data!r}: {plain}"
+        if taper_words(schema_words):
+            assert plain_words == schema_words, f"request {data!r}: {plain} against {schema}"
+        return
     assert plain == schema, f"request {data!r}"
 
 
@@ -282,3 +298,33 @@ def test_every_field_given_every_odd_value_is_read_alike(kind: str) -> None:
             else:
                 parent[path[-1]] = copy.deepcopy(ODD[int(how)])
             agree(data)
+
+
+@pytest.mark.parametrize(("value", "field", "words"), [
+    (float("nan"), "strategy.step_days", "must be a whole number"),
+    (float("-inf"), "strategy.step_days", "must be a whole number"),
+    (Decimal("Infinity"), "strategy.step_days", "must be a whole number"),
+    (2.0**63, "strategy.step_days", "must be at most 365"),
+    (-(2.0**63), "strategy.step_days", "must be at least 1"),
+    ("9" * 4301, "strategy.step_days", "must be at most 365"),
+    ("-" + "9" * 4301, "strategy.step_days", "must be at least 1"),
+    ("9" * 4300, "strategy.step_days", "must be at most 365"),
+    ("0" * 4301 + "7", "strategy.step_days", None),  # leading zeros are not digits counted
+])
+def test_odd_whole_numbers_are_refused_in_taper_s_words(value: Any, field: str,
+                                                        words: str | None) -> None:
+    """Pydantic says "Input should be a finite number" or "Unable to parse input string as an
+    integer, exceeded maximum size"; the reader names what the field accepts."""
+    data = {**FULL, "strategy": {"kind": "fixed_mg", "step_mg": "5", "step_days": value}}
+    agree(data)
+    kind, result = outcome(read_request, data)
+    assert (kind, result) == (("refused", (field, words)) if words else ("read", result))
+
+
+@pytest.mark.parametrize("value", [2**63, -(2**63) - 1, 2**64, 10**30])
+def test_a_huge_integer_for_a_literal_is_refused_with_the_choices(value: int) -> None:
+    data = {**FULL, "strategy": STRATEGIES[1]}
+    data["products"] = [{"id": "t", "form": "tablet", "strength_mg": "20", "divisible_into": value}]
+    agree(data)
+    assert outcome(read_request, data) == ("refused", ("products[0].divisible_into",
+                                                       "must be 1, 2 or 4"))

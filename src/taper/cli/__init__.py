@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _parser_for(argv: Sequence[str]) -> argparse.ArgumentParser:
     """Import only the module of the command asked for (start-up time matters)."""
-    name = next((a for a in argv if not a.startswith("-")), None)
+    name = _command_of(argv)
     if name in COMMANDS:
         module_name, help_text = COMMANDS[name]
         module = importlib.import_module(module_name)
@@ -98,17 +98,57 @@ def _parser_for(argv: Sequence[str]) -> argparse.ArgumentParser:
     return build_parser()
 
 
+# Commands that, run as the whole process (the console script), end it themselves once their
+# output is written: skipping the interpreter's tear-down of every module and collection of
+# every object was about a sixth of `taper plan`'s process (issue 17; docs/performance.md).
+SHORT_LIVED = frozenset({"plan"})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    # Only the console script (no argv given) owns the process; a caller's main([...]) never
+    # has its garbage collector turned off or its process ended.
+    short_lived = argv is None and _command_of(args_list) in SHORT_LIVED
+    if short_lived:
+        import gc
+
+        gc.disable()  # a few milliseconds of collections while importing; nothing to free
     parser = _parser_for(args_list)
     args = parser.parse_args(args_list)  # argparse exits 2 with a usage line on bad flags
     try:
-        return int(args.run(args) or 0)
+        status = int(args.run(args) or 0)
     except UsageError as exc:
         print(f"taper {args.command}: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0
+    if short_lived:
+        end_now(status)
+    return status
+
+
+def _command_of(args: Sequence[str]) -> str | None:
+    return next((a for a in args if not a.startswith("-")), None)
+
+
+def end_now(status: int) -> None:
+    """End the process with `status` once the output is flushed, without the interpreter's
+    tear-down, unless something asked to run at exit (coverage, a PDF library): then return
+    and let the interpreter end as usual."""
+    import atexit
+
+    pending = getattr(atexit, "_ncallbacks", lambda: 1)()
+    if pending:
+        return
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    except BrokenPipeError:  # the reader stopped reading (`| head`): as the command does
+        status = 0
+    except OSError:
+        return  # let the interpreter report it as it would have
+    os._exit(status)
 
 
 if __name__ == "__main__":

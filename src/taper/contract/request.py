@@ -5,255 +5,47 @@ imports no pydantic, so `taper plan` starts fast (issue 17; docs/adr/0021). The 
 is written as pydantic models in `taper.contract.request_schema` (for a JSON schema);
 tests/contract/test_request_schema.py checks, over random valid and broken requests, that
 both accept the same requests with the same values and refuse the others naming the same
-field with the same words. Numbers may be JSON numbers or strings; they become exact
+field (in the same words wherever pydantic's error says enough; the reader's are always
+Taper's own). Numbers may be JSON numbers or strings; they become exact
 Fractions. Every error names the field ("products[1].divisible_into: must be 1, 2 or 4").
+The generic readers it is built from (text, numbers, whole numbers, lists, records) are in
+`taper.contract.readers`.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date, time
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from taper.contract.errors import ContractError
+from taper.contract.readers import (
+    REQUIRED,
+    Loc,
+    bad,
+    clock,
+    day,
+    listed,
+    number,
+    one_of,
+    optional,
+    record,
+    text,
+    whole,
+)
 from taper.core import limits
-from taper.core.limits import OutOfBounds, bounded_decimal
 
 if TYPE_CHECKING:
     from taper.core.products import Product
     from taper.core.request import PlanRequest
     from taper.core.strategies import SlowerAtLowDoses, Strategy
 
-# ---- value readers: shared with the pydantic schema (request_schema.py) -----------------
+# ---- the request's shape, from the generic readers (taper.contract.readers) ---------------
 
-_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
-
-
-def read_number(value: Any, low: Decimal, high: Decimal) -> Decimal:
-    """A number read as text (never a float) within [low, high]; ValueError says the range."""
-    if isinstance(value, float):
-        value = repr(value)  # shortest text that round-trips: 0.1 stays 0.1
-    try:
-        return bounded_decimal(value, low, high)
-    except OutOfBounds as exc:
-        raise ValueError(str(exc)) from None
-
-
-def read_text(value: str) -> str:
-    if limits.has_nul(value):
-        raise ValueError("must not contain a NUL character")
-    return value
-
-
-def read_clock(value: Any) -> time:
-    if isinstance(value, str) and (m := _TIME.match(value.strip())):
-        return time(int(m.group(1)), int(m.group(2)))
-    raise ValueError('must be a time of day as "HH:MM" (00:00 to 23:59)')
-
-
-def read_day(value: Any) -> date:
-    window = f"from {limits.EARLIEST_DATE} to {limits.LATEST_START}"
-    if not isinstance(value, str):
-        raise ValueError(f'must be a date as "YYYY-MM-DD", {window}')
-    try:
-        day = date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValueError(f'must be a date as "YYYY-MM-DD", {window}') from None
-    if not limits.EARLIEST_DATE <= day <= limits.LATEST_START:
-        raise ValueError(f"must be a date {window}")
-    return day
-
-
-# ---- the shape: each reader takes (value, where) and returns the value or raises ----------
-
-Loc = tuple[str | int, ...]
-Reader = Callable[[Any, Loc], Any]
-RecordReader = Callable[[Any, Loc], dict[str, Any]]
-REQUIRED = object()
 PRODUCT_FORMS = "must be tablet, capsule, packet or liquid"
 KINDS = ("percent", "fixed_mg", "steps", "titrate")
-
-
-def where(loc: Loc) -> str:
-    """("products", 1, "id") -> "products[1].id"."""
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else part
-    return text
-
-
-def _bad(loc: Loc, message: str) -> ContractError:
-    return ContractError(where(loc), message)
-
-
-def _words(options: tuple[object, ...]) -> str:
-    names = [str(o) for o in options]
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
-
-
-def text(min_chars: int, max_chars: int) -> Reader:
-    def read(value: Any, loc: Loc) -> str:
-        if not isinstance(value, str):
-            raise _bad(loc, "must be a string")
-        if len(value) < min_chars:
-            raise _bad(loc, f"must be at least {min_chars} characters (a written reason)")
-        if len(value) > max_chars:
-            raise _bad(loc, f"must be at most {max_chars} characters")
-        try:
-            return read_text(value)
-        except ValueError as exc:
-            raise _bad(loc, str(exc)) from None
-    return read
-
-
-def number(low: Decimal, high: Decimal, gt: int | None = None, lt: int | None = None) -> Reader:
-    def read(value: Any, loc: Loc) -> Decimal:
-        try:
-            result = read_number(value, low, high)
-        except ValueError as exc:
-            raise _bad(loc, str(exc)) from None
-        if gt is not None and not result > gt:
-            raise _bad(loc, f"must be greater than {gt}")
-        if lt is not None and not result < lt:
-            raise _bad(loc, f"must be less than {lt}")
-        return result
-    return read
-
-
-# Whole numbers as pydantic reads them in its lax mode: "+03", "1_0" and "3.00" are 3, 10, 3.
-_WHOLE = re.compile(r"([+-]?)0*([0-9](?:_?[0-9])*)(?:\.0+)?", re.ASCII)
-_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008" \
-         "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"  # Unicode White_Space, as pydantic trims
-_WHOLE_NUMBER = "must be a whole number"
-_FINITE = "Input should be a finite number"
-_TOO_BIG = "Unable to parse input string as an integer, exceeded maximum size"
-_MAX_DIGITS = 4300
-_I64 = 2**63
-
-
-def _whole(value: Any, loc: Loc) -> int | Decimal:
-    """An int, or an integral Decimal too big to be worth turning into one."""
-    if isinstance(value, int):
-        return int(value)  # True is 1, as pydantic reads it
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise _bad(loc, _FINITE)
-        if not value.is_integer():
-            raise _bad(loc, _WHOLE_NUMBER)
-        if not -_I64 <= value < _I64:
-            raise _bad(loc, _TOO_BIG)
-        return int(value)
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise _bad(loc, _FINITE)
-        if value != value.to_integral_value():
-            raise _bad(loc, _WHOLE_NUMBER)
-        return value if abs(value.adjusted()) > 18 else int(value)
-    if isinstance(value, str):
-        m = _WHOLE.fullmatch(value.strip(_SPACE))
-        if m is None:
-            raise _bad(loc, _WHOLE_NUMBER)
-        digits = m.group(2).replace("_", "")
-        if len(digits) > _MAX_DIGITS:
-            raise _bad(loc, _TOO_BIG)
-        return int(m.group(1) + digits)
-    raise _bad(loc, _WHOLE_NUMBER)
-
-
-def whole(ge: int, le: int) -> Reader:
-    def read(value: Any, loc: Loc) -> int:
-        result = _whole(value, loc)
-        if not result >= ge:
-            raise _bad(loc, f"must be at least {ge}")
-        if not result <= le:
-            raise _bad(loc, f"must be at most {le}")
-        return int(result)
-    return read
-
-
-def one_of(*options: str | int) -> Reader:
-    """A literal: text exactly, a number by value (pydantic takes True and 2.0 for 1 and 2)."""
-    message = f"must be {_words(options)}"
-    numeric = any(isinstance(o, int) for o in options)
-
-    def read(value: Any, loc: Loc) -> str | int:
-        if numeric and type(value) is int and not -_I64 <= value < _I64:
-            raise _bad(loc, _TOO_BIG)
-        key = _literal_key(value)
-        for option in options:
-            if isinstance(option, str) == isinstance(key, str) and option == key:
-                return option
-        raise _bad(loc, message)
-    return read
-
-
-def _literal_key(value: Any) -> object:
-    """What a literal is compared by: 2.0 and Decimal("2") are 2; 2.5 matches nothing."""
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    if isinstance(value, Decimal):
-        if not value.is_finite() or value != value.to_integral_value() or value.adjusted() > 18:
-            return None
-        return int(value)
-    return value
-
-
-def clock(value: Any, loc: Loc) -> time:
-    try:
-        return read_clock(value)
-    except ValueError as exc:
-        raise _bad(loc, str(exc)) from None
-
-
-def day(value: Any, loc: Loc) -> date:
-    try:
-        return read_day(value)
-    except ValueError as exc:
-        raise _bad(loc, str(exc)) from None
-
-
-def optional(reader: Reader) -> Reader:
-    def read(value: Any, loc: Loc) -> Any:
-        return None if value is None else reader(value, loc)
-    return read
-
-
-def listed(reader: Reader, max_items: int, min_items: int = 0) -> Reader:
-    def read(value: Any, loc: Loc) -> list[Any]:
-        if not isinstance(value, list | tuple):
-            raise _bad(loc, "must be a list")
-        if len(value) > max_items:
-            raise _bad(loc, f"must have at most {max_items} items")
-        items = [reader(item, (*loc, i)) for i, item in enumerate(value)]
-        if len(items) < min_items:
-            raise _bad(loc, "must not be empty")
-        return items
-    return read
-
-
-def record(**fields: tuple[Reader, Any]) -> RecordReader:
-    """An object with these fields, in this order (default REQUIRED), and no others."""
-    def read(value: Any, loc: Loc) -> dict[str, Any]:
-        if not isinstance(value, Mapping):
-            raise _bad(loc, "must be a JSON object")
-        result: dict[str, Any] = {}
-        for name, (reader, default) in fields.items():
-            if name in value:
-                result[name] = reader(value[name], (*loc, name))
-            elif default is REQUIRED:
-                raise _bad((*loc, name), "required")
-            else:
-                result[name] = default
-        for name in value:
-            if name not in fields:
-                raise _bad((*loc, name), "unknown field")
-        return result
-    return read
-
-
 _ZERO = Decimal(0)
 MG = number(_ZERO, limits.MAX_DOSE_MG)  # a dose or a daily total
 POSITIVE_MG = number(_ZERO, limits.MAX_DOSE_MG, gt=0)
@@ -280,7 +72,7 @@ def product(value: Any, loc: Loc) -> dict[str, Any]:
     if isinstance(value, str):
         return CATALOGUE_REF({"id": value}, loc)
     if not isinstance(value, Mapping):
-        raise _bad(loc, PRODUCT_FORMS)
+        raise bad(loc, PRODUCT_FORMS)
     form = value.get("form")
     if form is None:
         return CATALOGUE_REF(value, loc)
@@ -288,7 +80,7 @@ def product(value: Any, loc: Loc) -> dict[str, Any]:
         return LIQUID(value, loc)
     if form in ("tablet", "capsule", "packet"):
         return SOLID(value, loc)
-    raise _bad(loc, PRODUCT_FORMS)
+    raise bad(loc, PRODUCT_FORMS)
 
 
 SLOWER = record(below_mg=(POSITIVE_MG, REQUIRED), step_days=(STEP_DAYS, REQUIRED))
@@ -316,13 +108,13 @@ def strategy(value: Any, loc: Loc) -> dict[str, Any]:
     if isinstance(value, Mapping):
         kind = value.get("kind", REQUIRED)
     elif isinstance(value, _PLAIN):
-        raise _bad(loc, "must be a JSON object")
+        raise bad(loc, "must be a JSON object")
     else:  # pydantic looks for the tag among an object's attributes (a Decimal has none)
         kind = getattr(value, "kind", REQUIRED)
     if kind is REQUIRED:
-        raise _bad((*loc, "kind"), f"required (one of {', '.join(KINDS)})")
+        raise bad((*loc, "kind"), f"required (one of {', '.join(KINDS)})")
     if not isinstance(kind, str) or kind not in STRATEGIES:
-        raise _bad((*loc, "kind"), f"must be one of {', '.join(KINDS)}")
+        raise bad((*loc, "kind"), f"must be one of {', '.join(KINDS)}")
     return STRATEGIES[kind](value, loc)
 
 

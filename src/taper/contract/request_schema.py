@@ -5,7 +5,8 @@ It is not how requests are read: `taper.contract.request` is (ADR 0021). It is k
 step with that reader by tests/contract/test_request_schema.py, which sends both the same
 random requests, valid and broken, and asks for the same values or the same error.
 `validate_request` turns pydantic's first error into a ContractError the way the reader
-words it.
+words it, where pydantic's error says enough to (not an integer beyond its size: the bound is
+not in the error, so those keep pydantic's words; the reader names the bound).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from pydantic import (
 )
 
 from taper.contract.errors import ContractError
-from taper.contract.request import read_clock, read_day, read_number, read_text, where
+from taper.contract.readers import read_clock, read_day, read_number, read_text, where
 from taper.core import limits
 
 
@@ -225,7 +226,7 @@ def _first_error(exc: ValidationError) -> ContractError:
         message = f"must be {words} {bound}"
     elif kind == "value_error":
         message = str(ctx.get("error", error["msg"]))
-    elif kind in ("int_parsing", "int_type", "int_from_float"):
+    elif kind in ("int_parsing", "int_type", "int_from_float", "finite_number"):
         message = "must be a whole number"
     elif kind == "too_short":
         message = "must not be empty"
@@ -241,6 +242,6 @@ def _first_error(exc: ValidationError) -> ContractError:
         message = "must be a list"
     elif kind == "string_type":
         message = "must be a string"
-    else:
+    else:  # pydantic's own words (an integer beyond its size): the field is still named
         message = error["msg"]
     return ContractError(_path(loc), message)

@@ -8,7 +8,6 @@ docs/knowledge.md for the schema.
 from __future__ import annotations
 
 import os
-import tomllib
 from datetime import date
 from fractions import Fraction
 from functools import cache
@@ -25,6 +24,7 @@ from taper.core.knowledge import (
     Titration,
 )
 from taper.core.products import Liquid, Product, Solid
+from taper.knowledge import parsed
 
 _KNOWN_SECTIONS = {
     "schema", "id", "name", "sources", "max_daily", "final_step_max_daily", "titration",
@@ -52,8 +52,17 @@ def raw_drug(drug_id: str) -> dict[str, Any]:
     """The parsed data file, as written."""
     if drug_id not in drug_ids():
         raise KeyError(drug_id)
-    with open(os.path.join(_DRUGS, f"{drug_id}.toml"), encoding="utf-8") as file:
-        return tomllib.loads(file.read())
+    with open(os.path.join(_DRUGS, f"{drug_id}.toml"), "rb") as file:
+        source = file.read()
+    cached = parsed.read(drug_id, source)  # the same bytes' parse, kept by an earlier run
+    if cached is not None:
+        return cached
+    import tomllib  # only when the file changed or nothing is cached (issue 17)
+
+    # as a text-mode read gives it: universal newlines
+    data = tomllib.loads(source.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n"))
+    parsed.write(drug_id, source, data)
+    return data
 
 
 @cache
