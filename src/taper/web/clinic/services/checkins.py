@@ -68,16 +68,20 @@ def _checkin_first(kwargs: dict[str, Any]) -> dict[str, Any]:
         parse_checkin(kwargs["data"], 0, load_monitoring(version.plan.drug), today)
     except CheckInError as exc:
         raise _field(str(exc)) from None
-    return {}
+    return {"screened": version}  # the service reuses it if it is still the one in force
 
 
 @screened(_checkin_first)
 @transaction.atomic
 @audited("record_checkin", actor="entered_by")
 def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
-                   today: date | None = None, moment: datetime | None = None) -> Decision:
+                   today: date | None = None, moment: datetime | None = None,
+                   screened: PlanVersion | None = None) -> Decision:
     """Validate with the engine's parser, store the check-in as entered, assess, store the
     decision; a hold (or worse) extends the current step by a new plan version, once a day.
+
+    `screened` is the version the screening before the transaction found (_checkin_first);
+    it is used only if the patient's lock shows it still in force (`_in_force`).
     """
     from taper.contract.assessment import decision_json
     from taper.core.monitoring.checkin import CheckInError, check_doses_against_plan, parse_checkins
@@ -85,10 +89,10 @@ def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
 
     if not _may_record(entered_by, patient):
         raise ServiceError("", "only the patient, their clinician or their carer can record a check-in")
-    lean.fetch(f'SELECT "id" FROM clinic_patient WHERE "id" = %s{lean.for_update()}',
-               [patient.pk])  # one check-in at a time
     today = today or local_today(patient.timezone)
-    version = monitored_version(patient, today)  # in force, or in its monitoring period
+    version = _in_force(patient, screened)  # one check-in at a time: the patient locked
+    if version is None:
+        version = monitored_version(patient, today)  # in force, or in its monitoring period
     if version is None:
         raise ServiceError("", "there is no active plan to check in against")
     plan = plan_of(version)
@@ -111,9 +115,9 @@ def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
     result["today"] = today.isoformat()
     result["words"] = _translated_words(checkin, plan, earlier, parsed, since, today)
     held = None
-    already = Decision.objects.filter(patient=patient, today=today, held_version__isnull=False)
-    if (decision.held_plan is not None and decision.action != "proceed" and not already.exists()
-            and version.status == Status.ACTIVE):  # a completed plan is not held again
+    if (decision.held_plan is not None and decision.action != "proceed"
+            and version.status == Status.ACTIVE  # a completed plan is not held again
+            and not _held_today(patient, today)):
         # pacing.hold is one day per day with such a decision: an amendment holds no further.
         held = hold_version(version=version, held=decision.held_plan, actor=entered_by,
                             note=decision.clinician_note)
@@ -122,6 +126,30 @@ def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
         data=result, flagged_for_clinician=decision.clinician_flag, held_version=held))
     raise_for_decision(stored)  # a red flag or contact_prescriber: the clinician, once a day
     return stored
+
+
+def _in_force(patient: Patient, screened: PlanVersion | None) -> PlanVersion | None:
+    """Lock the patient's row (one check-in at a time) and, in the same statement, read the
+    id of their version in force: `screened` when it is still that version, else None (the
+    caller reads the monitored version again). Only a status change alters a version row
+    (models.PlanVersion: its plan is never edited), so the same id still active is the same
+    version; one version in force per patient is a constraint of the database."""
+    found = lean.fetch(
+        'SELECT p."id", (SELECT v."id" FROM clinic_planversion v WHERE v."patient_id" = p."id"'
+        f""" AND v."status" = '{Status.ACTIVE}') FROM clinic_patient p WHERE p."id" = %s"""
+        f"{lean.for_update()}", [patient.pk])
+    if (screened is None or screened.status != Status.ACTIVE or not found
+            or found[0][1] != screened.pk):
+        return None
+    return screened
+
+
+def _held_today(patient: Patient, today: date) -> bool:
+    """Decision.objects.filter(patient=…, today=…, held_version__isnull=False).exists(),
+    written once (clinic/lean.py); asked only when a decision would hold the plan."""
+    return bool(lean.fetch(
+        'SELECT 1 FROM clinic_decision WHERE "patient_id" = %s AND "today" = %s'
+        ' AND "held_version_id" IS NOT NULL LIMIT 1', [patient.pk, lean.date_param(today)]))
 
 
 def _translated_words(checkin: CheckIn, plan: Plan, earlier: list[Row],
