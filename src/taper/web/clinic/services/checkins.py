@@ -18,6 +18,7 @@ from taper.web.clinic.models import CheckIn, Decision, Patient, PlanVersion, Sta
 from taper.web.clinic.services.alerts import raise_for_decision
 from taper.web.clinic.services.followup import monitored_version
 from taper.web.clinic.services.plans import hold_version
+from taper.web.clinic.services.readings import stored_readings
 from taper.web.clinic.services.screening import screened
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
     it is used only if the patient's lock shows it still in force (`_in_force`).
     """
     from taper.contract.assessment import decision_json
-    from taper.core.monitoring.checkin import CheckInError, check_doses_against_plan, parse_checkins
+    from taper.core.monitoring.checkin import CheckInError, check_doses_against_plan, parse_checkin
     from taper.knowledge.monitoring import load_monitoring
 
     if not _may_record(entered_by, patient):
@@ -100,7 +101,9 @@ def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
     since = _window_start(data, today)
     earlier = _recent_rows(patient, plan, since)
     try:
-        parsed = parse_checkins([row[2] for row in earlier] + [data], rules, today)
+        # the stored rows read cheaply (services/readings.py), the new one by the parser
+        parsed = (*stored_readings([row[2] for row in earlier], rules, today),
+                  parse_checkin(data, len(earlier), rules, today))
         check_doses_against_plan(parsed[-1:], plan)
     except CheckInError as exc:
         raise _field(str(exc)) from None
@@ -220,7 +223,7 @@ def _assess(checkin: CheckIn, plan: Plan, earlier: list[Row], parsed: Sequence[R
             since: date, today: date, rules: MonitoringRules) -> PacingDecision:
     """The decision on the recent window, or on the whole history when the window cannot
     answer exactly; the same decision either way (tests/monitoring/test_window.py)."""
-    from taper.core.monitoring.checkin import effective, parse_checkins
+    from taper.core.monitoring.checkin import effective, parse_checkin
     from taper.core.monitoring.history import HistoryTooShort
     from taper.core.monitoring.pacing import assess
 
@@ -236,4 +239,6 @@ def _assess(checkin: CheckIn, plan: Plan, earlier: list[Row], parsed: Sequence[R
             pass
     rows = (CheckIn.objects.filter(patient_id=checkin.patient_id).exclude(pk=checkin.pk)
             .order_by("created_at", "id").values_list("data", flat=True))
-    return assess(plan, parse_checkins([*rows, checkin.data], rules, today), today, rules)
+    stored = stored_readings(list(rows), rules, today)
+    return assess(plan, (*stored, parse_checkin(checkin.data, len(stored), rules, today)),
+                  today, rules)
