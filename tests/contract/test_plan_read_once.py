@@ -8,6 +8,7 @@ import json
 from fractions import Fraction
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 
 from taper.contract import plan_json
@@ -42,6 +43,7 @@ def assert_read_back(plan: Plan, data: dict[str, Any]) -> None:
                                                                     own.composition)
 
 
+@pytest.mark.hazard("HZ-205")
 @settings(max_examples=60, deadline=None)
 @given(plans())
 def test_a_planner_s_plan_reads_back_field_by_field_after_any_other(plan: Plan) -> None:
@@ -51,6 +53,7 @@ def test_a_planner_s_plan_reads_back_field_by_field_after_any_other(plan: Plan) 
     assert_read_back(plan, as_stored(plan))  # the second reading from the process's memory
 
 
+@pytest.mark.hazard("HZ-205")
 def test_the_same_dose_of_another_product_of_the_same_id_reads_its_own_mg() -> None:
     dose = {"time": "08:00", "mg": "10", "pieces": [{"product": "t", "tablets": "1", "mg": "10"}]}
     data = {"drug": "baclofen", "start_date": "2027-01-04", "baseline": [],

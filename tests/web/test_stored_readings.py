@@ -60,6 +60,7 @@ def outcome(read: Any, items: list[Any], rules: MonitoringRules = RULES) -> Any:
         return ("refused", str(exc))
 
 
+@pytest.mark.hazard("HZ-204")
 @settings(max_examples=400, deadline=None)
 @given(st.lists(rows, min_size=1, max_size=4))
 def test_the_cheap_reading_is_the_parser_s_on_any_rows(items: list[Any]) -> None:
@@ -113,6 +114,7 @@ def test_a_row_at_a_bound_is_read_as_the_parser_reads_it(row: dict[str, Any], ed
     assert (read[0] != "refused") is edge
 
 
+@pytest.mark.hazard("HZ-204")
 def test_a_symptom_the_catalogue_no_longer_lists_is_refused_as_the_parser_refuses() -> None:
     fewer = replace(RULES, symptoms=tuple(s for s in RULES.symptoms if s.id != "anxiety"))
     row = [{"date": TODAY.isoformat(), "symptoms": {"anxiety": 1}}]
