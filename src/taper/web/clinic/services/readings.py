@@ -25,7 +25,10 @@ from taper.core.monitoring.symptoms import NONE, SEVERE
 PLAIN = frozenset({"date", "symptoms", "spasticity", "sleep_quality", "heart_rate",
                    "doses_taken", "doses_due", "note"})
 SCALES = ("spasticity", "sleep_quality", "heart_rate")
-_ODD = object()  # a value the direct reading leaves to the parser
+
+
+class _Odd(Exception):
+    """A value the direct reading leaves to the parser."""
 
 
 def stored_readings(items: Sequence[Any], rules: MonitoringRules, today: date
@@ -66,31 +69,32 @@ def _plain(data: Any, position: int, known: frozenset[str],
             if low_high is None or type(value) is not int or not low_high[0] <= value <= low_high[1]:
                 return None
         scales[name] = value
-    taken, due = _times(data.get("doses_taken")), _times(data.get("doses_due"))
+    try:
+        taken, due = _times(data.get("doses_taken")), _times(data.get("doses_due"))
+    except _Odd:
+        return None
     note = data.get("note", "")
-    if (taken is _ODD or due is _ODD or type(note) is not str or len(note) > MAX_NOTE_CHARS
-            or has_nul(note)):
+    if type(note) is not str or len(note) > MAX_NOTE_CHARS or has_nul(note):
         return None
     return CheckIn(date=day, position=position, symptoms=dict(symptoms),
                    spasticity=scales["spasticity"], sleep_quality=scales["sleep_quality"],
-                   heart_rate=scales["heart_rate"], doses_taken=taken,  # type: ignore[arg-type]
-                   doses_due=due, note=note)  # type: ignore[arg-type]
+                   heart_rate=scales["heart_rate"], doses_taken=taken, doses_due=due, note=note)
 
 
-def _times(value: Any) -> tuple[time, ...] | None | object:
-    """Distinct dose times "HH:MM" as the parser reads them; None if absent; else _ODD."""
+def _times(value: Any) -> tuple[time, ...] | None:
+    """Distinct dose times "HH:MM" as the parser reads them; None if absent; _Odd else."""
     if value is None:
         return None
     if type(value) is not list or len(value) > MAX_DOSE_TIMES:
-        return _ODD
+        raise _Odd
     times = []
     for text in value:
         if type(text) is not str or len(text) != 5:
-            return _ODD
+            raise _Odd
         try:
             times.append(time.fromisoformat(text))
         except ValueError:
-            return _ODD
+            raise _Odd from None
     if len(set(times)) != len(times):
-        return _ODD
+        raise _Odd
     return tuple(times)
