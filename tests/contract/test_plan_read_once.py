@@ -110,3 +110,21 @@ def test_the_process_s_memory_of_doses_is_bounded(monkeypatch: Any) -> None:
     read = plan_from_json(data)
     assert [s.doses[0].mg for s in read.steps] == [5, 10, 15, 20, 25]
     assert 1 <= len(plan_json._doses) <= 3
+
+
+def test_a_broken_baseline_dose_is_refused_at_its_own_path_after_a_good_copy() -> None:
+    dose = {"time": "08:00", "mg": "10", "pieces": [{"product": "t", "tablets": "1", "mg": "10"}]}
+    data = {"drug": "baclofen", "start_date": "2027-01-04", "baseline": [dose],
+            "products": [{"id": "t", "form": "tablet", "strength_mg": "10", "divisible_into": 1}],
+            "steps": [{"step": 1, "start_date": "2027-01-04", "end_date": "2027-01-10",
+                       "daily_mg": "10", "doses": [dose]}]}
+    read = plan_from_json(data)
+    assert read.baseline[0] is read.steps[0].doses[0]  # one reading shared
+    broken = copy.deepcopy(data)
+    broken["baseline"] = [dose, {**dose, "mg": "15"}]
+    try:
+        plan_from_json(broken)
+    except plan_json.ContractError as exc:
+        assert exc.field == "baseline[1].pieces" and "not the 15 mg stated" in exc.message
+    else:
+        raise AssertionError("a broken baseline dose was read")

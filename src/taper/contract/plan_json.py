@@ -128,7 +128,7 @@ def plan_from_json(data: Any) -> Plan:
             start_date=_date(_get(s, "start_date", where), f"{where}.start_date"),
             end_date=_date(_get(s, "end_date", where), f"{where}.end_date"),
             daily_mg=_num(_get(s, "daily_mg", where), f"{where}.daily_mg"),
-            doses=tuple(_scheduled_once(d, where, j, by_id, seen, catalogue)
+            doses=tuple(_scheduled_once(d, f"{where}.doses[{j}]", by_id, seen, catalogue)
                         for j, d in enumerate(_get(s, "doses", where))),
             previous_daily_mg=_num(s.get("previous_daily_mg", "0"), f"{where}.previous_daily_mg"),
             target_daily_mg=_num(s.get("target_daily_mg", s["daily_mg"]), f"{where}.target_daily_mg"),
@@ -139,7 +139,7 @@ def plan_from_json(data: Any) -> Plan:
         direction="titrate" if data.get("direction") == "titrate" else "taper",
         start_date=_date(_get(data, "start_date", ""), "start_date"),
         timezone=str(data.get("timezone", "UTC")),
-        baseline=tuple(_scheduled(d, f"baseline[{j}]", by_id)
+        baseline=tuple(_scheduled_once(d, f"baseline[{j}]", by_id, seen, catalogue)
                        for j, d in enumerate(data.get("baseline", []))),
         steps=tuple(steps),
         stop_date=None if stop is None else _date(stop, "stop_date"),
@@ -209,10 +209,10 @@ DOSE_CACHE_SIZE = 4096  # distinct doses kept per process (a few hundred bytes e
 _doses: dict[tuple[str | None, str], ScheduledDose] = {}
 
 
-def _scheduled_once(data: Any, step: str, j: int, products: dict[str, Product],
+def _scheduled_once(data: Any, where: str, products: dict[str, Product],
                     seen: dict[tuple[str | None, str], ScheduledDose],
                     catalogue: str | None) -> ScheduledDose:
-    """`_scheduled`, read once per distinct dose (issue 17). The key is the products' and
+    """`_scheduled`, read once per distinct dose, of the steps or the baseline (issue 17). The key is the products' and
     the dose's `repr`, taken only when both hold nothing but JSON values (`_plain`): for
     those it is one-to-one and tells 1, 1.0, True and "1" apart, so equal keys are equal
     doses as `_scheduled` reads them. Any other dose is read on its own; a dose is kept
@@ -223,7 +223,7 @@ def _scheduled_once(data: Any, step: str, j: int, products: dict[str, Product],
         found = seen.get(key)
         if found is not None:
             return found
-    dose = _scheduled(data, f"{step}.doses[{j}]", products)
+    dose = _scheduled(data, where, products)
     if key is not None:
         if len(seen) >= DOSE_CACHE_SIZE:
             seen.clear()
