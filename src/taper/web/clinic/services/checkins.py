@@ -231,7 +231,8 @@ def _assess(checkin: CheckIn, plan: Plan, earlier: list[Row], parsed: Sequence[R
     # if the day's amendment took it away, the first reading may lie later, out of sight.
     flagged = min((row[1] for row in earlier if row[1] < since and "spasticity" in row[2]),
                   default=None)
-    first = next((c for c in effective(parsed) if c.date == flagged), None)
+    first = None if flagged is None else next(
+        (c for c in effective(parsed) if c.date == flagged), None)
     if first is None or first.spasticity is not None:
         try:
             return assess(plan, parsed, today, rules, complete_since=since)
