@@ -212,12 +212,12 @@ _doses: dict[tuple[str | None, str], ScheduledDose] = {}
 def _scheduled_once(data: Any, where: str, products: dict[str, Product],
                     seen: dict[tuple[str | None, str], ScheduledDose],
                     catalogue: str | None) -> ScheduledDose:
-    """`_scheduled`, read once per distinct dose, of the steps or the baseline (issue 17). The key is the products' and
-    the dose's `repr`, taken only when both hold nothing but JSON values (`_plain`): for
-    those it is one-to-one and tells 1, 1.0, True and "1" apart, so equal keys are equal
-    doses as `_scheduled` reads them. Any other dose is read on its own; a dose is kept
-    only once it has been read without error. `seen` is the process's (bounded) when the
-    products are plain, else this plan's own."""
+    """`_scheduled`, read once per distinct dose of the steps or the baseline (issue 17).
+    The key is the products' and the dose's `repr`, taken only when both hold nothing but
+    JSON values (`_plain`): for those it is one-to-one and tells 1, 1.0, True and "1"
+    apart, so equal keys are equal doses as `_scheduled` reads them. Any other dose is read
+    on its own; a dose is kept only once it has been read without error. `seen` is the
+    process's (bounded) when the products are plain, else this plan's own."""
     key = (catalogue, repr(data)) if _plain(data) else None
     if key is not None:
         found = seen.get(key)
