@@ -82,3 +82,27 @@ def test_a_completed_version_in_its_monitoring_period_is_read_again_under_the_lo
                                        data=factories.quiet_checkin(today))
     assert calls == ["screen", "service"]  # only a version in force is taken as screened
     assert decision.version == version
+
+
+def held_today_by_the_orm(patient: Any, today: Any) -> bool:
+    from taper.web.clinic.models import Decision
+
+    return Decision.objects.filter(patient=patient, today=today,
+                                   held_version__isnull=False).exists()
+
+
+def test_held_today_answers_as_the_orm_query_it_replaces(cast: Cast) -> None:
+    from datetime import timedelta
+
+    today = factories.today_of(cast.patient)
+    asked = [(cast.patient, today), (cast.patient, today - timedelta(days=1)),
+             (cast.other_patient, today)]
+    assert [checkins._held_today(*a) for a in asked] == [False, False, False]
+    services.record_checkin(patient=cast.patient, entered_by=cast.patient.user,
+                            data=factories.quiet_checkin(today))  # proceeds: no hold
+    assert [checkins._held_today(*a) for a in asked] == [held_today_by_the_orm(*a) for a in asked]
+    assert not checkins._held_today(cast.patient, today)
+    services.record_checkin(patient=cast.patient, entered_by=cast.patient.user,
+                            data=factories.quiet_checkin(today, symptoms={"anxiety": 2}))
+    assert [checkins._held_today(*a) for a in asked] == [held_today_by_the_orm(*a) for a in asked]
+    assert [checkins._held_today(*a) for a in asked] == [True, False, False]
