@@ -153,14 +153,16 @@ def _checkin_statements(cast: Cast, client: Client) -> list[str]:
 
 @override_settings(TOKEN_RATE_LIMIT=120)
 @pytest.mark.parametrize("days", [3, 90])
-def test_a_checkin_is_twelve_statements_whatever_the_history(
+def test_a_checkin_is_eleven_statements_whatever_the_history(
         cast: Cast, client: Client, days: int) -> None:
     _history(cast.patient, days)
     made = _checkin_statements(cast, client)
     # token; patient; version (checked before the transaction); chain head (its lock);
-    # patient (locked); version; history (one query); check-in; decision; chain head;
-    # audit row; head moved on. No UPDATE of the token.
-    assert len(made) == 12, "\n".join(made)
+    # patient (locked) with the id of the version in force, so the screened version is
+    # not read again; history (one query); check-in; decision; chain head; audit row;
+    # head moved on. No UPDATE of the token.
+    assert len(made) == 11, "\n".join(made)
+    assert sum("clinic_planversion" in sql for sql in made) == 2
     assert sum("clinic_checkin" in sql and sql.startswith("SELECT") for sql in made) == 1
     assert not [sql for sql in made if "clinic_apitoken" in sql and sql.startswith("UPDATE")]
 
@@ -247,7 +249,7 @@ def stored_plan_times(version: PlanVersion) -> str:
 
 
 @pytest.mark.parametrize("days", [3, 90])
-def test_the_checkin_form_is_seventeen_statements_whatever_the_history(cast: Cast, days: int) -> None:
+def test_the_checkin_form_is_sixteen_statements_whatever_the_history(cast: Cast, days: int) -> None:
     _history(cast.patient, days)
     web = Client()
     web.force_login(cast.patient.user)
@@ -257,8 +259,8 @@ def test_the_checkin_form_is_seventeen_statements_whatever_the_history(cast: Cas
     assert answer.status_code == 302
     # The page: session; user; second-factor devices (one statement); patient; version; the last
     # check-in (what carries over); today's dose marks. The service, as through the API:
-    # version (before the transaction); chain head; patient (locked); version; history;
-    # check-in; decision; chain head; audit row; head moved on.
+    # version (before the transaction); chain head; patient (locked) with the id of the
+    # version in force; history; check-in; decision; chain head; audit row; head moved on.
     made_statements = statements(made)
-    assert len(made_statements) == 17, "\n".join(made_statements)
+    assert len(made_statements) == 16, "\n".join(made_statements)
     assert sum(sql.startswith(HISTORY) for sql in made_statements) == 1

@@ -113,9 +113,13 @@ def plan_from_json(data: Any) -> Plan:
     """Read back a plan written by plan_to_json; ContractError names a bad field."""
     if not isinstance(data, dict):
         raise ContractError("", "a plan must be a JSON object")
-    products = tuple(_product(p, f"products[{i}]") for i, p in enumerate(_get(data, "products", "")))
+    listed = _get(data, "products", "")
+    products = tuple(_product(p, f"products[{i}]") for i, p in enumerate(listed))
     by_id = {p.id: p for p in products}
-    seen: dict[Any, ScheduledDose] = {}  # a plan repeats the same dose on many days
+    # Plans repeat the same few doses of the same few products: each is read once per
+    # process, under the products' JSON (which decides how a dose reads), when plain.
+    catalogue = repr(listed) if type(listed) is list and all(map(_plain, listed)) else None
+    seen = _doses if catalogue is not None else {}
     steps = []
     for i, s in enumerate(_get(data, "steps", "")):
         where = f"steps[{i}]"
@@ -124,7 +128,7 @@ def plan_from_json(data: Any) -> Plan:
             start_date=_date(_get(s, "start_date", where), f"{where}.start_date"),
             end_date=_date(_get(s, "end_date", where), f"{where}.end_date"),
             daily_mg=_num(_get(s, "daily_mg", where), f"{where}.daily_mg"),
-            doses=tuple(_scheduled_once(d, where, j, by_id, seen)
+            doses=tuple(_scheduled_once(d, f"{where}.doses[{j}]", by_id, seen, catalogue)
                         for j, d in enumerate(_get(s, "doses", where))),
             previous_daily_mg=_num(s.get("previous_daily_mg", "0"), f"{where}.previous_daily_mg"),
             target_daily_mg=_num(s.get("target_daily_mg", s["daily_mg"]), f"{where}.target_daily_mg"),
@@ -135,7 +139,7 @@ def plan_from_json(data: Any) -> Plan:
         direction="titrate" if data.get("direction") == "titrate" else "taper",
         start_date=_date(_get(data, "start_date", ""), "start_date"),
         timezone=str(data.get("timezone", "UTC")),
-        baseline=tuple(_scheduled(d, f"baseline[{j}]", by_id)
+        baseline=tuple(_scheduled_once(d, f"baseline[{j}]", by_id, seen, catalogue)
                        for j, d in enumerate(data.get("baseline", []))),
         steps=tuple(steps),
         stop_date=None if stop is None else _date(stop, "stop_date"),
@@ -201,32 +205,53 @@ def _product(data: Any, where: str) -> Product:
                  int(data.get("divisible_into", 1)), form, str(data.get("label", "")))
 
 
-def _scheduled_once(data: Any, step: str, j: int, products: dict[str, Product],
-                    seen: dict[Any, ScheduledDose]) -> ScheduledDose:
-    """`_scheduled`, read once per distinct dose of a plan. The key holds everything
-    `_scheduled` reads (each value with its type, so 1 and True differ) and the product
-    each piece names; a dose is kept only once it has been read without error."""
-    key: Any = None
-    try:
-        key = (_typed(data["time"]), _typed(data["mg"]), tuple(
-            (_typed(p["product"]), products.get(p["product"]),
-             *(_typed(p.get(unit)) for unit in _UNITS))
-            for p in data.get("pieces", ())))
-        if key in seen:
-            return seen[key]
-    except (KeyError, TypeError, AttributeError):  # not a plain dose: read it and say why
-        key = None
-    dose = _scheduled(data, f"{step}.doses[{j}]", products)
+DOSE_CACHE_SIZE = 4096  # distinct doses kept per process (a few hundred bytes each)
+_doses: dict[tuple[str | None, str], ScheduledDose] = {}
+
+
+def _scheduled_once(data: Any, where: str, products: dict[str, Product],
+                    seen: dict[tuple[str | None, str], ScheduledDose],
+                    catalogue: str | None) -> ScheduledDose:
+    """`_scheduled`, read once per distinct dose of the steps or the baseline (issue 17).
+    The key is the products' and the dose's `repr`, taken only when both hold nothing but
+    JSON values (`_plain`): for those it is one-to-one and tells 1, 1.0, True and "1"
+    apart, so equal keys are equal doses as `_scheduled` reads them. Any other dose is read
+    on its own; a dose is kept only once it has been read without error. `seen` is the
+    process's (bounded) when the products are plain, else this plan's own."""
+    key = (catalogue, repr(data)) if _plain(data) else None
     if key is not None:
+        found = seen.get(key)
+        if found is not None:
+            return found
+    dose = _scheduled(data, where, products)
+    if key is not None:
+        if len(seen) >= DOSE_CACHE_SIZE:
+            seen.clear()
         seen[key] = dose
     return dose
 
 
-_UNITS = ("ml", *UNIT_KEYS.values())
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
-def _typed(value: Any) -> tuple[type, Any]:
-    return type(value), value
+def _plain(dose: Any) -> bool:
+    """A dose as JSON gives it: an object whose values are JSON scalars or lists of objects
+    of JSON scalars (the shape plan_to_json writes; keys compared as text)."""
+    if type(dose) is not dict:
+        return False
+    for key, value in dose.items():
+        if type(key) is not str:
+            return False
+        if type(value) is list:
+            for piece in value:
+                if type(piece) is not dict:
+                    return False
+                for name, part in piece.items():
+                    if type(name) is not str or type(part) not in _SCALARS:
+                        return False
+        elif type(value) not in _SCALARS:
+            return False
+    return True
 
 
 def _scheduled(data: Any, where: str, products: dict[str, Product]) -> ScheduledDose:

@@ -18,6 +18,7 @@ from taper.web.clinic.models import CheckIn, Decision, Patient, PlanVersion, Sta
 from taper.web.clinic.services.alerts import raise_for_decision
 from taper.web.clinic.services.followup import monitored_version
 from taper.web.clinic.services.plans import hold_version
+from taper.web.clinic.services.readings import stored_readings
 from taper.web.clinic.services.screening import screened
 
 if TYPE_CHECKING:
@@ -68,27 +69,31 @@ def _checkin_first(kwargs: dict[str, Any]) -> dict[str, Any]:
         parse_checkin(kwargs["data"], 0, load_monitoring(version.plan.drug), today)
     except CheckInError as exc:
         raise _field(str(exc)) from None
-    return {}
+    return {"screened": version}  # the service reuses it if it is still the one in force
 
 
 @screened(_checkin_first)
 @transaction.atomic
 @audited("record_checkin", actor="entered_by")
 def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
-                   today: date | None = None, moment: datetime | None = None) -> Decision:
+                   today: date | None = None, moment: datetime | None = None,
+                   screened: PlanVersion | None = None) -> Decision:
     """Validate with the engine's parser, store the check-in as entered, assess, store the
     decision; a hold (or worse) extends the current step by a new plan version, once a day.
+
+    `screened` is the version the screening before the transaction found (_checkin_first);
+    it is used only if the patient's lock shows it still in force (`_in_force`).
     """
     from taper.contract.assessment import decision_json
-    from taper.core.monitoring.checkin import CheckInError, check_doses_against_plan, parse_checkins
+    from taper.core.monitoring.checkin import CheckInError, check_doses_against_plan, parse_checkin
     from taper.knowledge.monitoring import load_monitoring
 
     if not _may_record(entered_by, patient):
         raise ServiceError("", "only the patient, their clinician or their carer can record a check-in")
-    lean.fetch(f'SELECT "id" FROM clinic_patient WHERE "id" = %s{lean.for_update()}',
-               [patient.pk])  # one check-in at a time
     today = today or local_today(patient.timezone)
-    version = monitored_version(patient, today)  # in force, or in its monitoring period
+    version = _in_force(patient, screened)  # one check-in at a time: the patient locked
+    if version is None:
+        version = monitored_version(patient, today)  # in force, or in its monitoring period
     if version is None:
         raise ServiceError("", "there is no active plan to check in against")
     plan = plan_of(version)
@@ -96,7 +101,9 @@ def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
     since = _window_start(data, today)
     earlier = _recent_rows(patient, plan, since)
     try:
-        parsed = parse_checkins([row[2] for row in earlier] + [data], rules, today)
+        # the stored rows read cheaply (services/readings.py), the new one by the parser
+        parsed = (*stored_readings([row[2] for row in earlier], rules, today),
+                  parse_checkin(data, len(earlier), rules, today))
         check_doses_against_plan(parsed[-1:], plan)
     except CheckInError as exc:
         raise _field(str(exc)) from None
@@ -111,9 +118,9 @@ def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
     result["today"] = today.isoformat()
     result["words"] = _translated_words(checkin, plan, earlier, parsed, since, today)
     held = None
-    already = Decision.objects.filter(patient=patient, today=today, held_version__isnull=False)
-    if (decision.held_plan is not None and decision.action != "proceed" and not already.exists()
-            and version.status == Status.ACTIVE):  # a completed plan is not held again
+    if (decision.held_plan is not None and decision.action != "proceed"
+            and version.status == Status.ACTIVE  # a completed plan is not held again
+            and not _held_today(patient, today)):
         # pacing.hold is one day per day with such a decision: an amendment holds no further.
         held = hold_version(version=version, held=decision.held_plan, actor=entered_by,
                             note=decision.clinician_note)
@@ -122,6 +129,30 @@ def record_checkin(*, patient: Patient, entered_by: User, data: dict[str, Any],
         data=result, flagged_for_clinician=decision.clinician_flag, held_version=held))
     raise_for_decision(stored)  # a red flag or contact_prescriber: the clinician, once a day
     return stored
+
+
+def _in_force(patient: Patient, screened: PlanVersion | None) -> PlanVersion | None:
+    """Lock the patient's row (one check-in at a time) and, in the same statement, read the
+    id of their version in force: `screened` when it is still that version, else None (the
+    caller reads the monitored version again). Only a status change alters a version row
+    (models.PlanVersion: its plan is never edited), so the same id still active is the same
+    version; one version in force per patient is a constraint of the database."""
+    found = lean.fetch(
+        'SELECT p."id", (SELECT v."id" FROM clinic_planversion v WHERE v."patient_id" = p."id"'
+        f""" AND v."status" = '{Status.ACTIVE}') FROM clinic_patient p WHERE p."id" = %s"""
+        f"{lean.for_update()}", [patient.pk])
+    if (screened is None or screened.status != Status.ACTIVE or not found
+            or found[0][1] != screened.pk):
+        return None
+    return screened
+
+
+def _held_today(patient: Patient, today: date) -> bool:
+    """Decision.objects.filter(patient=…, today=…, held_version__isnull=False).exists(),
+    written once (clinic/lean.py); asked only when a decision would hold the plan."""
+    return bool(lean.fetch(
+        'SELECT 1 FROM clinic_decision WHERE "patient_id" = %s AND "today" = %s'
+        ' AND "held_version_id" IS NOT NULL LIMIT 1', [patient.pk, lean.date_param(today)]))
 
 
 def _translated_words(checkin: CheckIn, plan: Plan, earlier: list[Row],
@@ -192,7 +223,7 @@ def _assess(checkin: CheckIn, plan: Plan, earlier: list[Row], parsed: Sequence[R
             since: date, today: date, rules: MonitoringRules) -> PacingDecision:
     """The decision on the recent window, or on the whole history when the window cannot
     answer exactly; the same decision either way (tests/monitoring/test_window.py)."""
-    from taper.core.monitoring.checkin import effective, parse_checkins
+    from taper.core.monitoring.checkin import effective, parse_checkin
     from taper.core.monitoring.history import HistoryTooShort
     from taper.core.monitoring.pacing import assess
 
@@ -200,7 +231,8 @@ def _assess(checkin: CheckIn, plan: Plan, earlier: list[Row], parsed: Sequence[R
     # if the day's amendment took it away, the first reading may lie later, out of sight.
     flagged = min((row[1] for row in earlier if row[1] < since and "spasticity" in row[2]),
                   default=None)
-    first = next((c for c in effective(parsed) if c.date == flagged), None)
+    first = None if flagged is None else next(
+        (c for c in effective(parsed) if c.date == flagged), None)
     if first is None or first.spasticity is not None:
         try:
             return assess(plan, parsed, today, rules, complete_since=since)
@@ -208,4 +240,6 @@ def _assess(checkin: CheckIn, plan: Plan, earlier: list[Row], parsed: Sequence[R
             pass
     rows = (CheckIn.objects.filter(patient_id=checkin.patient_id).exclude(pk=checkin.pk)
             .order_by("created_at", "id").values_list("data", flat=True))
-    return assess(plan, parse_checkins([*rows, checkin.data], rules, today), today, rules)
+    stored = stored_readings(list(rows), rules, today)
+    return assess(plan, (*stored, parse_checkin(checkin.data, len(stored), rules, today)),
+                  today, rules)

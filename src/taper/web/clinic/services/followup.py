@@ -8,6 +8,7 @@ it; the clinician sets the number per plan.
 from __future__ import annotations
 
 from datetime import date, time
+from functools import lru_cache
 
 from django.db import transaction
 
@@ -84,15 +85,7 @@ def _version_with_plan(patient_id: int, status: str, order: str) -> PlanVersion 
     """The patient's first version with `status` in `order`, its plan and approver joined
     (as `select_related("plan", "approved_by")`). The status is a literal, as the partial
     index of the version in force needs (models.PlanVersion)."""
-    if status not in (Status.ACTIVE, Status.COMPLETED):
-        raise ValueError(status)
-    rows = lean.fetch(
-        f"SELECT {lean.columns(PlanVersion, 'v')}, {lean.columns(Plan, 'p')},"
-        f" {lean.columns(User, 'u')} FROM clinic_planversion v"
-        ' INNER JOIN clinic_plan p ON p."id" = v."plan_id"'
-        ' LEFT OUTER JOIN clinic_user u ON u."id" = v."approved_by_id"'
-        f""" WHERE p."patient_id" = %s AND v."status" = '{status}' ORDER BY {order} LIMIT 1""",
-        [patient_id])
+    rows = lean.fetch(_version_sql(status, order), [patient_id])
     if not rows:
         return None
     version = lean.instance(PlanVersion, rows[0])
@@ -103,6 +96,19 @@ def _version_with_plan(patient_id: int, status: str, order: str) -> PlanVersion 
     PlanVersion._meta.get_field("plan").set_cached_value(version, plan)
     PlanVersion._meta.get_field("approved_by").set_cached_value(version, approver)
     return version
+
+
+@lru_cache(maxsize=4)
+def _version_sql(status: str, order: str) -> str:
+    """`_version_with_plan`'s statement, written once per process (issue 17)."""
+    if status not in (Status.ACTIVE, Status.COMPLETED):
+        raise ValueError(status)
+    return (f"SELECT {lean.columns(PlanVersion, 'v')}, {lean.columns(Plan, 'p')},"
+            f" {lean.columns(User, 'u')} FROM clinic_planversion v"
+            ' INNER JOIN clinic_plan p ON p."id" = v."plan_id"'
+            ' LEFT OUTER JOIN clinic_user u ON u."id" = v."approved_by_id"'
+            f""" WHERE p."patient_id" = %s AND v."status" = '{status}'"""
+            f" ORDER BY {order} LIMIT 1")
 
 
 def upcoming_followups(patient: Patient, today: date) -> list[FollowUp]:
