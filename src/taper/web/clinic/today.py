@@ -42,6 +42,16 @@ class DoseRow:
     dose: DoseToday
     mark: DoseTaken | None
     due: bool  # its time has come (a dose not yet due cannot be marked)
+    # The dose's time as the page writes it, made once here rather than by three template
+    # filters per row: "0800" (element ids), "08:00" (the form's value), "8:00 am" (shown).
+    hm: str = field(init=False)
+    at: str = field(init=False)
+    shown: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        t = self.dose.time
+        self.hm, self.at = f"{t.hour:02d}{t.minute:02d}", f"{t.hour:02d}:{t.minute:02d}"
+        self.shown = clock_words(t)
 
 
 @dataclass
