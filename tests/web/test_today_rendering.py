@@ -91,3 +91,30 @@ def test_today_is_unchanged_for_a_carer_and_without_a_plan(cast: Cast, client: C
     _as(client, lone, "")
     now, before = both(client)
     assert now == before and 'data-testid="today-doses"' not in now
+
+
+@pytest.mark.hazard("HZ-216")
+@pytest.mark.parametrize(("stored_days", "noticed"), [(None, True), (7, True), (6, False)])
+def test_the_notice_and_the_unread_count_read_with_the_page_are_the_same(
+        cast: Cast, client: Client, stored_days: int | None, noticed: bool) -> None:
+    """The liquid is first needed in 7 days: noticed with the default lead time (7 or more)
+    and a stored 7, not with a stored 6; two messages from the clinic unread, one of the
+    patient's own that is not counted."""
+    from taper.web.messaging import services as messaging
+    from taper.web.reminders.policy import policy
+    from taper.web.reminders.services import set_reminder_settings
+    from tests.web.reminders.plans import LIQUID, liquid_plan
+
+    ana = factories.patient(cast.clinician, "ana@example.org", "Ana Ruiz", "America/New_York")
+    liquid_plan(ana, cast.clinician, liquid_in_days=7)
+    assert policy().refill_days >= 7
+    if stored_days is not None:
+        set_reminder_settings(patient=ana, actor=ana.user, refill_days=stored_days)
+    for body in ("How are you?", "Any news?"):
+        messaging.send_message(patient=ana, author=cast.clinician, body=body)
+    messaging.send_message(patient=ana, author=ana.user, body="Fine")
+    client.force_login(ana.user)
+    now, before = both(client)
+    assert now == before
+    assert ('data-testid="refill-notice"' in now) is noticed and (LIQUID in now) is noticed
+    assert 'data-testid="nav-unread">2</span>' in now
