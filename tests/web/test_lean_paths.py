@@ -198,6 +198,7 @@ def _today_statements(cast: Cast) -> list[str]:
     return statements(read)
 
 
+@pytest.mark.hazard("HZ-216")
 @pytest.mark.parametrize("days", [3, 90])
 def test_today_is_twelve_statements_whatever_the_history(cast: Cast, days: int) -> None:
     _history(cast.patient, days)
