@@ -217,18 +217,22 @@ class TodayPage:
     decision: Any  # Decision | None: today's latest, its check-in kept on it
     unread: int  # messages from the clinic not yet read (messaging.unread_for_patient)
     refill_days: int | None  # the stored reminder choice; None: none stored (the default)
+    marks: tuple[Any, ...] = ()  # DoseTaken: the day's dose marks, by id
 
 
 def today_page(patient_id: int, day: Any) -> TodayPage:
     """In one statement, each part the ORM's query (or the lean read) it replaces:
     `patient.clinician`; `patient.decisions.filter(today=day).select_related("checkin")
     .first()`; `Message.objects.filter(patient=…, from_clinic=True, read_at=None).count()`;
-    `ReminderSettings.objects.filter(patient=…).first()`'s `refill_days`. Compared with
-    each in tests/web/test_lean_reads.py, on both databases."""
-    from taper.web.clinic.models import CheckIn, Decision, User
+    `ReminderSettings.objects.filter(patient=…).first()`'s `refill_days`; and
+    `patient.doses_taken.filter(date=day)`, one row each (the rest of the row repeated),
+    a single row with the marks' columns NULL when there is none. Compared with each in
+    tests/web/test_today_page_read.py, on both databases."""
+    from taper.web.clinic.models import CheckIn, Decision, DoseTaken, User
 
     found = fetch(
         f"SELECT {columns(User, 'u')}, {columns(Decision, 'd')}, {columns(CheckIn, 'c')},"
+        f" {columns(DoseTaken, 'k')},"
         ' (SELECT COUNT(*) FROM messaging_message m WHERE m."from_clinic"'
         ' AND m."patient_id" = p."id" AND m."read_at" IS NULL),'
         ' (SELECT r."refill_days" FROM reminders_remindersettings r'
@@ -239,7 +243,8 @@ def today_page(patient_id: int, day: Any) -> TodayPage:
         ' WHERE d2."patient_id" = p."id" AND d2."today" = %s'
         ' ORDER BY d2."created_at" DESC, d2."id" DESC LIMIT 1)'
         ' LEFT JOIN clinic_checkin c ON d."checkin_id" = c."id"'
-        ' WHERE p."id" = %s', [date_param(day), patient_id])
+        ' LEFT JOIN clinic_dosetaken k ON k."patient_id" = p."id" AND k."date" = %s'
+        ' WHERE p."id" = %s ORDER BY k."id"', [date_param(day), date_param(day), patient_id])
     if not found:
         return TodayPage(None, None, 0, None)
     row = found[0]
@@ -249,6 +254,8 @@ def today_page(patient_id: int, day: Any) -> TodayPage:
     if decision is not None:
         Decision._meta.get_field("checkin").set_cached_value(
             decision, instance(CheckIn, row, users + decisions))
+    start = users + decisions + len(CheckIn._meta.concrete_fields)
+    marks = tuple(m for m in (instance(DoseTaken, r, start) for r in found) if m is not None)
     unread, refill_days = row[-2], row[-1]
     return TodayPage(clinician, decision, int(unread),
-                     None if refill_days is None else int(refill_days))
+                     None if refill_days is None else int(refill_days), marks)

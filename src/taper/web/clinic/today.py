@@ -83,10 +83,10 @@ def _today_for(patient: Patient, day: date, moment: datetime) -> TodayView:
     view = TodayView(day=day, version=version)
     if version is None:
         return view
-    view.page = lean.today_page(patient.pk, day)  # with today's decision, in one statement
+    view.page = lean.today_page(patient.pk, day)  # today's decision and marks with it
     plan = plan_of(version)
     step, doses = doses_on(plan, day)
-    marks = {m.time: m for m in _marks(patient.pk, day)}
+    marks = {m.time: m for m in view.page.marks}
     local = moment.astimezone(ZoneInfo(patient.timezone)).time()
     view.plan, view.next_change = plan, next_change(plan, day)
     view.doses = [DoseRow(d, marks.get(d.time), d.time <= local) for d in doses]
@@ -112,11 +112,9 @@ def _today_for(patient: Patient, day: date, moment: datetime) -> TodayView:
 # Today's reads, each the ORM's SQL written once (clinic/lean.py, issue 17).
 
 def _marks(patient_id: int, day: date) -> list[DoseTaken]:
-    """patient.doses_taken.filter(date=day)"""
-    found = lean.fetch(f"SELECT {lean.columns(DoseTaken, 'm')} FROM clinic_dosetaken m"
-                       ' WHERE m."patient_id" = %s AND m."date" = %s',
-                       [patient_id, lean.date_param(day)])
-    return [m for m in (lean.instance(DoseTaken, row) for row in found) if m is not None]
+    """patient.doses_taken.filter(date=day), read with the page's other small reads
+    (lean.today_page)."""
+    return list(lean.today_page(patient_id, day).marks)
 
 
 def _decision_of(patient_id: int, day: date) -> Decision | None:
