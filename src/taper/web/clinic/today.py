@@ -68,7 +68,7 @@ class TodayView:
     decision_message: str = ""  # its words for the patient, in the page's language
     chart: dict[str, Any] | None = None
     checked_in: bool = False  # a check-in for today is stored (read with the chart's dates)
-    page: lean.TodayPage | None = None  # the clinic, unread count, reminder days, decision
+    page: lean.TodayPage | None = None  # clinic, decision, marks, unread count, reminder days
 
 
 def today_for(patient: Patient, day: date, moment: datetime) -> TodayView:
