@@ -211,6 +211,8 @@ PATIENT_IDLE_MINUTES = envint("TAPER_PATIENT_IDLE_MINUTES", 30, low=1)
 IDLE_WARNING_SECONDS = 120
 PASSWORD_RESET_TIMEOUT = envint("TAPER_PASSWORD_RESET_MINUTES", 60, low=5) * 60
 
+# Django's database sessions, their read on every page written once as SQL (issue 17).
+SESSION_ENGINE = "taper.web.accounts.sessions"
 SESSION_COOKIE_AGE = envint("TAPER_SESSION_HOURS", 12, low=1) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, time
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,7 +18,7 @@ from taper.web.clinic.engine import local_today
 from taper.web.clinic.models import Decision, DoseMark, Patient, PlanVersion, Role, User
 from taper.web.clinic.presenters import patient_basis, patient_words, suggestion_rows
 from taper.web.clinic.services.followup import monitoring_left, upcoming_followups
-from taper.web.clinic.today import today_for
+from taper.web.clinic.today import TodayView, today_for
 from taper.web.clinic.views.access import AuthedRequest, decision_for, role_required
 from taper.web.clinic.views.checkin import checkin as checkin  # re-exported: the URLs' names
 from taper.web.clinic.views.checkin import doses_due as doses_due
@@ -41,13 +42,34 @@ def today(request: AuthedRequest) -> HttpResponse:
     patient = _me(request)
     day = local_today(patient.timezone)
     view = today_for(patient, day, now())
+    page = view.page
+    assert page is not None
+    if patient.clinician_id is not None:  # read with the page: kept as the ORM keeps it
+        Patient._meta.get_field("clinician").set_cached_value(patient, page.clinician)
     context = {"patient": patient, "day": day, "t": view, "version": view.version,
                "followups": upcoming_followups(patient, day),
                "monitoring_left": None if view.version is None else monitoring_left(view.version, day),
                "checked_in_today": view.checked_in if view.version is not None
                else patient.checkins.filter(date=day).exists(),
-               "clinic": contact_of(patient)}
+               "clinic": contact_of(patient), "notices": _refill_notices(request, view)}
+    if request.user.role == Role.PATIENT:  # the nav's count, read with the page
+        unread = 0 if patient.clinician_id is None else page.unread
+        context["unread_messages"] = lambda: unread
     return render(request, "clinic/today.html", context)
+
+
+def _refill_notices(request: AuthedRequest, view: TodayView) -> list[Any]:
+    """The reminders' notice of a new product needed soon (the patient's own page only), from
+    the plan Today already holds and the reminder days read with the page."""
+    from taper.web.reminders.models import ReminderSettings
+    from taper.web.reminders.refills import notices_in
+
+    if request.user.role != Role.PATIENT or view.plan is None or view.page is None:
+        return []
+    days = view.page.refill_days
+    if days is None:  # not stored: the default, as reminders.services.settings_for gives it
+        days = ReminderSettings._meta.get_field("refill_days").get_default()
+    return list(notices_in(view.plan, view.day, days))
 
 
 def _clinician_of(patient: Patient) -> User | None:
