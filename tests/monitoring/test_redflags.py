@@ -100,3 +100,23 @@ def test_emergency_message_says_what_to_do_and_what_to_tell() -> None:
 def test_emergency_wording_is_the_datas_not_the_codes(rules: MonitoringRules) -> None:
     assert "{drug}" in rules.messages["emergency"]
     assert "baclofen" not in rules.messages["emergency"]
+
+
+@pytest.mark.hazard("HZ-020")
+def test_the_rules_derived_once_follow_the_rulebook_they_came_from() -> None:
+    """The red flags are built once per rulebook (speed, issue 17): a rulebook made from
+    another one (`replace`) derives its own, so a symptom taken out takes its red flag with it
+    and one whose threshold moved fires at the new one."""
+    from dataclasses import replace
+
+    assert RULES.all_threshold_rules()[:len(RULES.red_flag_rules())] == RULES.red_flag_rules()
+    assert {r.action for r in RULES.all_threshold_rules()[len(RULES.red_flag_rules()):]} == {"hold"}
+    fewer = replace(RULES, symptoms=tuple(s for s in RULES.symptoms if s.id != "seizure"))
+    assert "red_flag_symptom.seizure" in [r.id for r in RULES.red_flag_rules()]
+    assert "red_flag_symptom.seizure" not in [r.id for r in fewer.red_flag_rules()]
+    assert "red_flag_symptom.seizure" not in [r.id for r in fewer.all_threshold_rules()]
+    moved = replace(RULES, symptoms=tuple(
+        replace(s, red_flag_from=3) if s.id == "confusion" else s for s in RULES.symptoms))
+    (rule,) = [r for r in moved.red_flag_rules() if r.id == "red_flag_symptom.confusion"]
+    assert rule.when[0].at_least == 3
+    assert RULES != moved and replace(RULES) == RULES  # equality reads the fields only

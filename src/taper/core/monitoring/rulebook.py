@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
 
@@ -98,15 +98,12 @@ class MonitoringRules:
     messages: Mapping[str, str]
     baseline: BaselineRules | None = None
     severity_fact: Fact | None = None  # the 0-3 scale's own source (the catalogue shows it)
+    # Derived once from the fields above (every check-in reads them; building the symptoms'
+    # rules on each call was a third of an assessment): not a field of its own to set.
+    _red_flags: tuple[ThresholdRule, ...] = field(init=False, repr=False, compare=False)
+    _thresholds: tuple[ThresholdRule, ...] = field(init=False, repr=False, compare=False)
 
-    def symptom(self, symptom_id: str) -> Symptom | None:
-        return next((s for s in self.symptoms if s.id == symptom_id), None)
-
-    def severity_label(self, severity: int) -> str:
-        return self.severity_labels[severity]
-
-    def red_flag_rules(self) -> tuple[ThresholdRule, ...]:
-        """The symptom red flags (from the catalogue) and every emergency threshold rule."""
+    def __post_init__(self) -> None:
         from_symptoms = tuple(
             ThresholdRule(
                 id=f"red_flag_symptom.{s.id}",
@@ -118,12 +115,25 @@ class MonitoringRules:
             for s in self.symptoms
             if s.red_flag_from is not None
         )
-        return from_symptoms + tuple(r for r in self.threshold_rules if r.action == "emergency")
+        red_flags = from_symptoms + tuple(r for r in self.threshold_rules
+                                          if r.action == "emergency")
+        others = tuple(r for r in self.threshold_rules if r.action != "emergency")
+        object.__setattr__(self, "_red_flags", red_flags)  # frozen: set once, here
+        object.__setattr__(self, "_thresholds", red_flags + others)
+
+    def symptom(self, symptom_id: str) -> Symptom | None:
+        return next((s for s in self.symptoms if s.id == symptom_id), None)
+
+    def severity_label(self, severity: int) -> str:
+        return self.severity_labels[severity]
+
+    def red_flag_rules(self) -> tuple[ThresholdRule, ...]:
+        """The symptom red flags (from the catalogue) and every emergency threshold rule."""
+        return self._red_flags
 
     def all_threshold_rules(self) -> tuple[ThresholdRule, ...]:
-        return self.red_flag_rules() + tuple(
-            r for r in self.threshold_rules if r.action != "emergency"
-        )
+        """The red flags first, then the other threshold rules (vital signs that hold)."""
+        return self._thresholds
 
     def window_for(self, day: int) -> TimelineWindow | None:
         return next((w for w in self.timeline if w.contains(day)), None)
