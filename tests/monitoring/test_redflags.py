@@ -120,3 +120,25 @@ def test_the_rules_derived_once_follow_the_rulebook_they_came_from() -> None:
     (rule,) = [r for r in moved.red_flag_rules() if r.id == "red_flag_symptom.confusion"]
     assert rule.when[0].at_least == 3
     assert RULES != moved and replace(RULES) == RULES  # equality reads the fields only
+
+
+@pytest.mark.hazard("HZ-020")
+def test_a_fresh_rulebook_derives_every_red_flag_as_the_catalogue_says() -> None:
+    """Built anew (not the one loaded at import): each symptom's red flag is an emergency at
+    its catalogue threshold, in the catalogue's words (lower-cased first letter, to follow
+    "…"), on its source; then the data's emergency rules; then the rules that hold."""
+    from dataclasses import replace
+    from fractions import Fraction
+
+    fresh = replace(RULES)
+    expected = [(f"red_flag_symptom.{s.id}", "emergency", ((f"symptom.{s.id}",
+                 Fraction(s.red_flag_from)),), s.wording[0].lower() + s.wording[1:], s.fact)
+                for s in RULES.symptoms if s.red_flag_from is not None]
+    expected += [(r.id, r.action, tuple((c.measure, c.at_least) for c in r.when),
+                  r.patient_wording, r.fact) for r in RULES.threshold_rules
+                 if r.action == "emergency"]
+    flags = [(r.id, r.action, tuple((c.measure, c.at_least) for c in r.when),
+              r.patient_wording, r.fact) for r in fresh.red_flag_rules()]
+    assert flags == expected
+    holds = [r for r in RULES.threshold_rules if r.action != "emergency"]
+    assert holds and fresh.all_threshold_rules() == fresh.red_flag_rules() + tuple(holds)
