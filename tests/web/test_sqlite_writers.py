@@ -48,6 +48,7 @@ def _transaction(wrapper: DatabaseWrapper) -> Iterator[None]:
         wrapper.set_autocommit(True)
 
 
+@pytest.mark.hazard("HZ-206")
 def test_production_sqlite_uses_the_queued_back_end_and_keeps_its_options() -> None:
     config = production.sqlite_database(Path("/tmp/x.sqlite3"))
     assert config["ENGINE"] == "taper.web.db.sqlite3"
@@ -57,6 +58,7 @@ def test_production_sqlite_uses_the_queued_back_end_and_keeps_its_options() -> N
         assert isinstance(connections["default"], DatabaseWrapper)
 
 
+@pytest.mark.hazard("HZ-206")
 def test_the_lock_is_held_from_begin_to_commit(tmp_path: Path, django_db_blocker: Any) -> None:
     wrapper = _wrapper(tmp_path / "t.sqlite3")
     lock = str(tmp_path / "t.sqlite3-writers")
@@ -78,6 +80,7 @@ def test_the_lock_is_held_from_begin_to_commit(tmp_path: Path, django_db_blocker
         wrapper.close()
 
 
+@pytest.mark.hazard("HZ-206")
 def test_the_lock_is_released_at_rollback_and_at_close(tmp_path: Path, django_db_blocker: Any) -> None:
     wrapper = _wrapper(tmp_path / "t.sqlite3")
     lock = str(tmp_path / "t.sqlite3-writers")
@@ -95,6 +98,7 @@ def test_the_lock_is_released_at_rollback_and_at_close(tmp_path: Path, django_db
         wrapper.close()
 
 
+@pytest.mark.hazard("HZ-206")
 def test_a_writer_waits_for_the_file_lock_only_as_long_as_sqlite_would(
         tmp_path: Path, django_db_blocker: Any) -> None:
     """Someone else holds the file lock (not SQLite's): past the timeout the writer goes on
