@@ -26,7 +26,7 @@ from django.db.backends.sqlite3 import base
 POLL = 0.0003  # seconds between two tries of a taken file lock
 
 
-class DatabaseWrapper(base.DatabaseWrapper):  # type: ignore[misc]
+class DatabaseWrapper(base.DatabaseWrapper):
     """SQLite's wrapper; write transactions take the writers' file lock first."""
 
     _writer_fd: int | None = None
@@ -40,7 +40,7 @@ class DatabaseWrapper(base.DatabaseWrapper):  # type: ignore[misc]
 
     def _take_writers_lock(self) -> None:
         path = self.writers_lock_path()
-        if path is None or self.transaction_mode != "IMMEDIATE":
+        if path is None or getattr(self, "transaction_mode", None) != "IMMEDIATE":
             return
         if self._writer_fd is None:
             self._writer_fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
@@ -64,26 +64,26 @@ class DatabaseWrapper(base.DatabaseWrapper):  # type: ignore[misc]
     def _start_transaction_under_autocommit(self) -> None:
         self._take_writers_lock()
         try:
-            super()._start_transaction_under_autocommit()
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]  # private in the stubs
         except BaseException:
             self._release_writers_lock()
             raise
 
     def _commit(self) -> Any:
         try:
-            return super()._commit()
+            return super()._commit()  # type: ignore[misc]  # private in the stubs
         finally:
             self._release_writers_lock()
 
     def _rollback(self) -> Any:
         try:
-            return super()._rollback()
+            return super()._rollback()  # type: ignore[misc]  # private in the stubs
         finally:
             self._release_writers_lock()
 
     def _close(self) -> Any:
         try:
-            return super()._close()
+            return super()._close()  # type: ignore[misc]  # private in the stubs
         finally:
             if self._writer_fd is not None:  # closing the file releases its lock
                 os.close(self._writer_fd)
