@@ -120,6 +120,43 @@ def test_a_writer_waits_for_the_file_lock_only_as_long_as_sqlite_would(
         wrapper.close()
 
 
+@pytest.mark.hazard("HZ-206")
+def test_a_lock_file_that_cannot_be_opened_leaves_sqlite_to_queue_writers(
+        tmp_path: Path, django_db_blocker: Any) -> None:
+    (tmp_path / "t.sqlite3-writers").mkdir()  # not a file this process can open to write
+    wrapper = _wrapper(tmp_path / "t.sqlite3")
+    try:
+        with django_db_blocker.unblock():
+            with _transaction(wrapper):
+                with wrapper.cursor() as cursor:
+                    cursor.execute("CREATE TABLE t (n INTEGER)")
+                wrapper.commit()
+            with wrapper.cursor() as cursor:
+                assert cursor.execute("SELECT count(*) FROM t").fetchone()[0] == 0
+    finally:
+        wrapper.close()
+
+
+def test_the_lock_file_takes_the_database_files_permissions(
+        tmp_path: Path, django_db_blocker: Any) -> None:
+    database = tmp_path / "t.sqlite3"
+    database.touch(mode=0o640)
+    database.chmod(0o640)
+    wrapper = _wrapper(database)
+    try:
+        with django_db_blocker.unblock(), _transaction(wrapper):
+            wrapper.rollback()
+        assert (tmp_path / "t.sqlite3-writers").stat().st_mode & 0o777 == 0o640 & ~_umask()
+    finally:
+        wrapper.close()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def test_an_in_memory_database_has_no_lock_file(django_db_blocker: Any) -> None:
     wrapper = _wrapper(Path(":memory:"))
     try:

@@ -11,7 +11,9 @@ Here a writer first takes an exclusive `flock` on a file beside the database
 lock every `POLL` seconds, so it begins within a fraction of a millisecond of the first
 one's end. The file lock only orders the writers: SQLite's own lock still guards the data,
 and after `timeout` seconds (the option SQLite's busy timeout is set from) a writer stops
-waiting for the file and lets SQLite decide, as before. Nothing is stored in the file.
+waiting for the file and lets SQLite decide, as before; so does a writer that cannot open
+the file (made by another user). Nothing is stored in the file; it takes the database
+file's permissions.
 """
 
 from __future__ import annotations
@@ -24,6 +26,14 @@ from typing import Any
 from django.db.backends.sqlite3 import base
 
 POLL = 0.0003  # seconds between two tries of a taken file lock
+
+
+def _mode_of(database: str) -> int:
+    """The lock file's permissions: the database file's (read and write bits), else 0o600."""
+    try:
+        return os.stat(database).st_mode & 0o666
+    except OSError:
+        return 0o600
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -43,7 +53,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if path is None or getattr(self, "transaction_mode", None) != "IMMEDIATE":
             return
         if self._writer_fd is None:
-            self._writer_fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            try:
+                self._writer_fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC,
+                                          _mode_of(self.settings_dict["NAME"]))
+            except OSError:
+                return  # e.g. made by another user: SQLite's busy handler alone, as before
         deadline = time.monotonic() + float(self.settings_dict["OPTIONS"].get("timeout", 5))
         while True:
             try:
