@@ -11,7 +11,8 @@ Here a writer first takes an exclusive `flock` on a file beside the database
 lock every `POLL` seconds, so it begins within a fraction of a millisecond of the first
 one's end. The file lock only orders the writers: SQLite's own lock still guards the data,
 and after `timeout` seconds (the option SQLite's busy timeout is set from) a writer stops
-waiting for the file and lets SQLite decide, as before; so does a writer that cannot open
+waiting for the file and lets SQLite decide, as before (so a writer behind one that holds
+the lock that long fails after twice the timeout, not once); so does a writer that cannot open
 the file (made by another user). Nothing is stored in the file; it takes the database
 file's permissions.
 """
