@@ -23,8 +23,8 @@ def _run_delay_ns() -> int:
 
 
 def post_worker_init(worker: Any) -> None:
+    from django.db import connections
     from django.db.backends.base import base as generic
-    from django.db.backends.sqlite3 import base as sqlite
 
     from taper.web.clinic.audit import chain
 
@@ -51,7 +51,9 @@ def post_worker_init(worker: Any) -> None:
                 spent[key] += (time.perf_counter() - start) * 1000
         setattr(owner, name, wrapper)
 
-    timed(sqlite.DatabaseWrapper, "_start_transaction_under_autocommit", "begin_ms")
+    wrapper = type(connections["default"])  # the configured back end: taper.web.db.sqlite3's
+    if hasattr(wrapper, "_start_transaction_under_autocommit"):  # waits for its file lock too
+        timed(wrapper, "_start_transaction_under_autocommit", "begin_ms")
     timed(generic.BaseDatabaseWrapper, "_commit", "commit_ms")
     timed(chain, "_locked_head", "chain_head_ms")
     folder = Path(os.environ["TAPER_DATA_DIR"]) / "trace"
