@@ -121,6 +121,31 @@ def test_a_writer_waits_for_the_file_lock_only_as_long_as_sqlite_would(
 
 
 @pytest.mark.hazard("HZ-206")
+def test_a_write_outside_a_transaction_holds_the_lock_for_its_statement_only(
+        tmp_path: Path, django_db_blocker: Any) -> None:
+    """An autocommit write (an API token's batch is one) queues as a transaction does; a
+    read does not. A SQL function reports, from inside the statement, whether it is held."""
+    wrapper = _wrapper(tmp_path / "t.sqlite3")
+    lock = str(tmp_path / "t.sqlite3-writers")
+    try:
+        with django_db_blocker.unblock():
+            with wrapper.cursor() as cursor:
+                cursor.execute("CREATE TABLE t (n INTEGER)")
+                cursor.execute("INSERT INTO t VALUES (0)")
+            wrapper.connection.create_function("held", 0, lambda: int(_taken_by_someone(lock)))
+            with wrapper.cursor() as cursor:
+                cursor.execute("  update t SET n = held()")
+                assert not _taken_by_someone(lock)  # released once the statement is done
+                assert cursor.execute("SELECT n FROM t").fetchone()[0] == 1
+                assert cursor.execute("SELECT held()").fetchone()[0] == 0  # a read
+                cursor.executemany("INSERT INTO t VALUES (held())", [(), ()])
+                assert cursor.execute("SELECT sum(n) FROM t").fetchone()[0] == 3
+                assert not _taken_by_someone(lock)
+    finally:
+        wrapper.close()
+
+
+@pytest.mark.hazard("HZ-206")
 def test_a_lock_file_that_cannot_be_opened_leaves_sqlite_to_queue_writers(
         tmp_path: Path, django_db_blocker: Any) -> None:
     (tmp_path / "t.sqlite3-writers").mkdir()  # not a file this process can open to write

@@ -7,7 +7,8 @@ so a writer that comes second waits until the next try after the first commits, 
 into the wait for a check-in that held the lock 10 ms (docs/performance.md, "Stop 14").
 
 Here a writer first takes an exclusive `flock` on a file beside the database
-(`<database>-writers`), held from BEGIN to COMMIT or ROLLBACK; a second writer polls that
+(`<database>-writers`), held from BEGIN to COMMIT or ROLLBACK (or, for a write statement
+outside a transaction, such as an API token's batch, for that statement); a second writer polls that
 lock every `POLL` seconds, so it begins within a fraction of a millisecond of the first
 one's end. The file lock only orders the writers: SQLite's own lock still guards the data,
 and after `timeout` seconds (the option SQLite's busy timeout is set from) a writer stops
@@ -35,6 +36,39 @@ def _mode_of(database: str) -> int:
         return os.stat(database).st_mode & 0o666
     except OSError:
         return 0o600
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+class _QueuedCursor(base.SQLiteCursorWrapper):
+    """A cursor whose writes outside a transaction (autocommit: one statement, e.g. an API
+    token's batch) queue on the writers' file lock too, for that statement only."""
+
+    wrapper: DatabaseWrapper
+
+    def execute(self, query: str, params: Any = None) -> Any:
+        if not self._alone_writing(query):
+            return super().execute(query, params)
+        self.wrapper._take_writers_lock()
+        try:
+            return super().execute(query, params)
+        finally:
+            self.wrapper._release_writers_lock()
+
+    def executemany(self, query: str, param_list: Any) -> Any:
+        if not self._alone_writing(query):
+            return super().executemany(query, param_list)
+        self.wrapper._take_writers_lock()
+        try:
+            return super().executemany(query, param_list)
+        finally:
+            self.wrapper._release_writers_lock()
+
+    def _alone_writing(self, query: str) -> bool:
+        """A write statement that is its own transaction (none is open)."""
+        return (not self.connection.in_transaction
+                and query.lstrip()[:7].upper().startswith(WRITES))
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -75,6 +109,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if self._writing and self._writer_fd is not None:
             self._writing = False
             fcntl.flock(self._writer_fd, fcntl.LOCK_UN)
+
+    def create_cursor(self, name: str | None = None) -> Any:
+        cursor = self.connection.cursor(factory=_QueuedCursor)
+        cursor.wrapper = self
+        return cursor
 
     def _start_transaction_under_autocommit(self) -> None:
         self._take_writers_lock()
