@@ -44,6 +44,9 @@ SECONDS = 3.0 if QUICK else 10.0  # per measurement
 THREADS = 4
 WARM_UP = 6  # requests of each kind before measuring (not counted)
 MARK = "load_bench\t"
+# TAPER_BENCH_TRACE=1: the workers trace each request (bench/worker_trace.py) and the waits
+# of the check-ins are reported (docs/performance.md, "Stop 14: the check-in's tail").
+TRACE = os.environ.get("TAPER_BENCH_TRACE") == "1"
 
 
 def run() -> list[tuple[str, str] | Result]:
@@ -390,7 +393,8 @@ def _serve() -> tuple[subprocess.Popen[bytes], int]:
     port = _free_port()
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "taper.web.wsgi:application",
-         "--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"],
+         "--bind", f"127.0.0.1:{port}", "--workers", "2", "--log-level", "warning",
+         *(["-c", str(ROOT / "bench" / "worker_trace.py")] if TRACE else [])],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(200):
         try:
@@ -565,6 +569,9 @@ def child(label: str) -> None:
         for name, result in results.items():
             _report(f"{size:,} patients: {name}", _figure(result)
                     + f", server CPU {result.get('cpu_ms', 0):.2f} ms a request")
+        if TRACE:
+            for name, figure in _traced():
+                _report(f"{size:,} patients, traced: {name}", figure)
         if size == SIZES[-1]:
             _verdicts(label, size, results, rss)
         trivial = results["trivial GET /healthz"]["rate"]
@@ -614,6 +621,38 @@ def _tail(name: str, result: dict[str, Any]) -> Result:
         return found
     return Result(found.name, found.value, found.unit, found.goal, False,
                   found.reference + ": too few answers to measure a p99")
+
+
+def _traced() -> list[tuple[str, str]]:
+    """The workers' traces of this size (then removed): the check-ins' actions and waits,
+    and the full garbage collections of every request."""
+    from collections import Counter
+
+    folder = Path(os.environ["TAPER_DATA_DIR"]) / "trace"
+    rows = []
+    for path in sorted(folder.glob("*.jsonl")):
+        rows += [json.loads(line) for line in path.read_text().splitlines() if line]
+        path.unlink()
+    checkins = [r for r in rows if r["action"] is not None]
+    if not checkins:
+        return [("check-ins", "none traced")]
+
+    def spread(key: str) -> str:
+        values = sorted(r[key] for r in checkins)
+        pick = [values[min(len(values) - 1, int(q * len(values)))] for q in (0.5, 0.95, 0.99)]
+        return "median {:.1f}, p95 {:.1f}, p99 {:.1f}, max {:.1f} ms".format(*pick, values[-1])
+    actions = Counter(r["action"] for r in checkins)
+    full = sorted(r["gc_ms"] for r in rows if r["full_gcs"])
+    found = [("check-ins' actions", ", ".join(f"{a} {n}" for a, n in actions.most_common()))]
+    found += [(f"check-ins' {label}", spread(key)) for label, key in (
+        ("time in the worker", "ms"), ("CPU", "cpu_ms"), ("wait for a CPU", "cpu_wait_ms"),
+        ("wait at BEGIN (SQLite's write lock)", "begin_ms"),
+        ("wait for the audit chain's head", "chain_head_ms"), ("COMMIT", "commit_ms"),
+        ("garbage collection", "gc_ms"))]
+    found.append(("full garbage collections, all requests",
+                  f"{len(full)} in {len(rows)} requests" + (
+                      f", {full[0]:.0f}–{full[-1]:.0f} ms each" if full else "")))
+    return found
 
 
 def load(port: int, kind: str) -> None:

@@ -124,10 +124,13 @@ CONN_MAX_AGE = envint("TAPER_DB_CONN_MAX_AGE", 600, low=0)
 
 
 def sqlite_database(path: Path) -> dj_database_url.DBConfig:
-    """SQLite as a production database: WAL, a busy timeout, immediate write transactions,
-    the pragmas set once per connection (`init_command`), the connection kept."""
+    """SQLite as a production database: WAL, a busy timeout, immediate write transactions
+    queued on a file lock (taper.web.db.sqlite3, issue 17), the pragmas set once per
+    connection (`init_command`), the connection kept."""
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        # Django's SQLite back end; its writers wait on a file lock, not SQLite's busy
+        # handler's sleeps (docs/performance.md, "Stop 14: the check-in's tail").
+        "ENGINE": "taper.web.db.sqlite3",
         "NAME": str(path),
         "CONN_MAX_AGE": CONN_MAX_AGE,
         "CONN_HEALTH_CHECKS": True,

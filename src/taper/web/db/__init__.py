@@ -1,0 +1,1 @@
+"""Database back ends of the web app (settings.sqlite_database)."""
