@@ -179,3 +179,19 @@ def test_a_service_holds_the_chain_before_it_locks_anything_else(cast: Cast) -> 
 
     assert at_once(chain_is_free) == [True]
     assert probe() == [False]
+
+
+@pytest.mark.hazard("HZ-153")
+def test_a_row_already_in_the_trail_is_never_appended_again(
+        trail_of_five: list[AuditEvent]) -> None:
+    """The chain inserts its rows itself (one INSERT, issue 17): a row read back from the
+    trail is refused, and neither the rows nor the head move."""
+    head = AuditChainHead.objects.get(pk=1)
+    before = [(r.pk, r.event, r.seq, r.chain_hash) for r in trail_of_five]
+    again = trail_of_five[-2]
+    again.event = "edited"
+    with pytest.raises(TypeError, match="append-only"), transaction.atomic():
+        chain.append(again)
+    assert [(r.pk, r.event, r.seq, r.chain_hash) for r in rows()] == before
+    assert (AuditChainHead.objects.get(pk=1).seq, AuditChainHead.objects.get(pk=1).hash) == (
+        head.seq, head.hash)

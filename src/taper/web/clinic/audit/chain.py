@@ -93,6 +93,8 @@ def hold() -> None:
 
 def append(row: AuditEvent) -> None:
     """Link `row` (unsaved) to the chain and insert it, in one transaction with the head."""
+    from taper.web.clinic import lean
+
     row.ip = normal_ip(row.ip)
     # Inside a service's transaction no savepoint is needed (issue 17): a failure here
     # fails the whole transaction, which is what an unrecorded change must do.
@@ -100,7 +102,9 @@ def append(row: AuditEvent) -> None:
         head = _head()
         row.seq = head.seq + 1
         row.chain_hash = link(head.hash, _fields(row))
-        row.save()
+        if not row._state.adding:
+            raise TypeError("the audit trail is append-only: rows are never updated")
+        lean.insert(row)  # the ORM's save() as one INSERT written once (issue 17)
         with transaction.get_connection().cursor() as cursor:  # the head moves on
             cursor.execute('UPDATE clinic_auditchainhead SET "seq" = %s, "hash" = %s WHERE "id" = 1',
                            [row.seq, row.chain_hash])
