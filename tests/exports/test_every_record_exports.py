@@ -95,7 +95,7 @@ def test_every_accepted_plan_and_checkin_renders_in_every_format(data: st.DataOb
     options = ExportOptions(generated_on=today, checkins=checkins, symptoms=rules.symptoms,
                             monitoring_days=data.draw(st.integers(0, 90)),
                             patient_name=data.draw(st.text(max_size=200).filter(
-                                lambda s: "\x00" not in s)) or None)
+                                lambda s: "\x00" not in s).map(lambda s: s if s.strip() else None)))
     drug = load_drug("baclofen")
     for name in FORMATS:
         assert render(name, plan, drug, options), name

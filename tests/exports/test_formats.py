@@ -76,3 +76,21 @@ def test_any_plan_in_any_zone_keeps_every_dose_at_its_local_time(plan) -> None:
     assert max(day for day, _ in found) == plan.steps[-1].end_date
     assert min(day for day, _ in found) == plan.start_date
     assert plan.steps[-1].end_date - plan.start_date < timedelta(days=400)
+
+
+@pytest.mark.hazard("HZ-125")
+@pytest.mark.parametrize("name", ["", " ", "\x0c", "\t\n", "\u2028\u3000"])
+def test_a_patient_name_with_nothing_visible_is_refused_by_name(name: str) -> None:
+    """A lone form feed rendered an invalid FHIR Bundle (Hypothesis found it): a name with no
+    visible character is refused where the options are made, naming the field."""
+    with pytest.raises(ValueError, match=r"^patient_name: "):
+        ExportOptions(generated_on=date(2026, 12, 1), patient_name=name)
+
+
+@pytest.mark.hazard("HZ-125")
+@pytest.mark.parametrize("name", ["A", " Ann Lee ", "\u200b", "José\x0c"])
+def test_a_patient_name_with_something_visible_renders_in_every_format(
+        name: str, diarist, baclofen) -> None:
+    options = ExportOptions(generated_on=date(2026, 12, 1), patient_name=name)
+    for fmt in FORMATS:
+        assert render(fmt, diarist, baclofen, options), fmt

@@ -51,3 +51,61 @@ def test_a_stable_basis_is_stated_in_the_rules_language() -> None:
     assert (stable.rule, stable.source) == ("stable", "spec")
     assert stable.statement == ES.messages["stable"]
     assert stable.statement.startswith("Ninguna regla se activó")
+
+
+# The dates of messages.py's own templates, in the rules' language (killed mutants: the
+# rules passed to day_words in _next_step and patient_message, day_words' own checks).
+QUIET_ES = {"symptoms": {}, "spasticity": 3}
+
+
+def _on(day: date, items: list[dict[str, object]]) -> PacingDecision:
+    return assess(diarist_plan(), parse_checkins(items, ES, day), day, ES)
+
+
+def test_the_next_step_s_first_day_is_in_spanish_words() -> None:
+    decision = _decide_es([{"date": TODAY.isoformat(), **QUIET_ES}])
+    assert decision.action == "proceed"
+    assert "su próximo paso, 45 mg al día, empieza el vie 11 dic" in decision.message
+    assert "Fri" not in decision.message and "Dec" not in decision.message
+
+
+def test_the_last_day_with_doses_is_in_spanish_words() -> None:
+    day = date(2027, 1, 22)  # the last step: 5 mg, its last dose on Sunday 24 January
+    decision = _on(day, [{"date": day.isoformat(), **QUIET_ES}])
+    assert decision.action == "proceed"
+    assert "su último día con dosis es el dom 24 ene" in decision.message
+    assert "Sun" not in decision.message and "Jan" not in decision.message
+
+
+def test_a_taper_not_started_names_its_first_day_in_spanish_words() -> None:
+    day = date(2026, 11, 28)
+    decision = _on(day, [{"date": day.isoformat(), **QUIET_ES}])
+    assert decision.action == "proceed"
+    assert "empieza el mar 1 dic" in decision.message and "Tue" not in decision.message
+
+
+def test_a_finished_taper_names_its_last_dose_in_spanish_words() -> None:
+    day = date(2027, 1, 26)
+    decision = _on(day, [{"date": day.isoformat(), **QUIET_ES}])
+    assert decision.action == "proceed"
+    assert "Su última dosis fue el dom 24 ene" in decision.message
+    assert "Sun" not in decision.message
+
+
+def test_an_emergency_names_the_last_reduction_in_spanish_words() -> None:
+    decision = _decide_es([{"date": TODAY.isoformat(), "symptoms": {"seizure": 1}}])
+    assert decision.action == "emergency"
+    assert "su última bajada de dosis fue el dom 6 dic" in decision.message  # step 2's start
+    assert "Sun" not in decision.message and "Dec" not in decision.message
+
+
+def test_day_words_are_english_unless_the_rules_name_both_days_and_months() -> None:
+    from dataclasses import replace
+
+    from taper.core.monitoring.messages import day_words
+
+    assert day_words(TODAY) == "Wed 9 Dec"
+    assert day_words(TODAY, ES) == "mié 9 dic"
+    for missing in ("weekdays", "months"):
+        partial = replace(ES, messages={k: v for k, v in ES.messages.items() if k != missing})
+        assert day_words(TODAY, partial) == "Wed 9 Dec", missing

@@ -48,6 +48,10 @@ class ExportOptions:
             raise ValueError("period_days: must be 1 or more")
         if self.approval is not None and not self.approval.strip():
             raise ValueError("approval: must name who approved and when, or be None")
+        if self.patient_name is not None and not self.patient_name.strip():
+            # e.g. a lone form feed: no name to print, and not a FHIR string (HZ-125)
+            raise ValueError("patient_name: must have a letter or other visible character, "
+                             "or be None")
         days = self.monitoring_days
         if type(days) is not int or not 0 <= days <= MAX_MONITORING_DAYS:
             raise ValueError(
