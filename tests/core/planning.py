@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date, time
 from fractions import Fraction as F
 
+import pytest
+
 from taper.core.plan import Plan
-from taper.core.planner import make_plan
+from taper.core.planner import PlanError, make_plan
 from taper.core.products import Product
 from taper.core.regimen import DoseTime, Regimen
 from taper.core.request import MaxDoseOverride, PlanRequest
@@ -47,6 +49,16 @@ def request(
 def plan(*args: object, **kwargs: object) -> Plan:
     return make_plan(request(*args, **kwargs))  # type: ignore[arg-type]
 
+
+
+def refusal(*args: object, **kwargs: object) -> tuple[str, str, object]:
+    """The planner's refusal of `plan(...)`: its field, its words and the product it names
+    (the message is always "field: words")."""
+    with pytest.raises(PlanError) as caught:
+        plan(*args, **kwargs)
+    error = caught.value
+    assert str(error) == f"{error.field}: {error.message}"
+    return error.field, error.message, error.product
 
 def doses_by_step(p: Plan) -> list[str]:
     """Each step as "08:00/14:00/20:00" amounts, "-" for a dropped dose time."""

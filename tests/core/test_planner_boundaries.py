@@ -13,10 +13,10 @@ from fractions import Fraction as F
 import pytest
 
 from taper.core.plan import Plan
-from taper.core.planner import MAX_STEPS, PlanError
+from taper.core.planner import MAX_STEPS
 from taper.core.products import Liquid, Solid
 from taper.core.strategies import FixedMgStrategy, PercentStrategy, StepsStrategy
-from tests.core.planning import plan
+from tests.core.planning import plan, refusal
 
 TAB20Q = Solid("tab20", F(20), 4)
 TAB20 = Solid("tab20", F(20), 1)
@@ -29,14 +29,6 @@ STOP_POLICY = (
     "policy: No source gives a dose from which stopping is safe. 5 mg a day is the smallest "
     "standard tablet and the last step the forum diarist took (seed 003); below it the seeds "
     "advise liquid or compounded steps. A prescriber may write an explicit plan.")
-
-
-def refusal(*args: object, **kwargs: object) -> tuple[str, str, object]:
-    with pytest.raises(PlanError) as caught:
-        plan(*args, **kwargs)
-    error = caught.value
-    assert str(error) == f"{error.field}: {error.message}"
-    return error.field, error.message, error.product
 
 
 def warnings(p: Plan) -> list[tuple[str, int | None, str, dict[str, str]]]:

@@ -14,10 +14,10 @@ from fractions import Fraction as F
 import pytest
 
 from taper.core.plan import Plan
-from taper.core.planner import MAX_STEPS, PlanError, make_plan
+from taper.core.planner import MAX_STEPS, make_plan
 from taper.core.products import Liquid, Solid
 from taper.core.strategies import TitrateStrategy
-from tests.core.planning import plan, request
+from tests.core.planning import plan, refusal, request
 
 TAB10 = Solid("tab10", F(10), 2)  # 5 mg halves
 TAB5 = Solid("tab5", F(5), 1)
@@ -31,14 +31,6 @@ def steps(p: Plan) -> list[tuple[int, date, date, F, F, F, list[F]]]:
     """Each step in full: index, dates, total, the total before, its target, the doses."""
     return [(s.index, s.start_date, s.end_date, s.daily_mg, s.previous_daily_mg,
              s.target_daily_mg, [d.mg for d in s.doses]) for s in p.steps]
-
-
-def refusal(*args: object, **kwargs: object) -> tuple[str, str, object]:
-    with pytest.raises(PlanError) as caught:
-        plan(*args, **kwargs)
-    error = caught.value
-    assert str(error) == f"{error.field}: {error.message}"
-    return error.field, error.message, error.product
 
 
 def d(day: int) -> date:
