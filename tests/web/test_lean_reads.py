@@ -32,7 +32,7 @@ from taper.web.clinic.models import (
 )
 from taper.web.clinic.services.checkins import _recent_rows
 from taper.web.clinic.services.followup import monitored_version, upcoming_followups
-from taper.web.clinic.today import _before, _decision_of, _marks
+from taper.web.clinic.today import _before
 from taper.web.clinic.today_chart import _lines, today_chart
 from taper.web.clinic.views.exports import patient_or_theirs
 from tests.web import factories
@@ -114,17 +114,18 @@ def test_today_s_reads_are_the_orm_s(cast: Cast, every_dose_due: None) -> None:
                           note="Call", today=today)
     services.add_followup(plan=cast.plan.plan, clinician=cast.clinician,
                           day=today + timedelta(days=3), at=time(9, 30), note="Visit", today=today)
-    found_marks, wanted_marks = _marks(patient.pk, today), list(patient.doses_taken.filter(date=today))
+    page = lean.today_page(patient.pk, today)
+    found_marks, wanted_marks = list(page.marks), list(patient.doses_taken.filter(date=today))
     assert len(found_marks) == len(wanted_marks) == 1
     same(found_marks[0], wanted_marks[0])
-    decision = _decision_of(patient.pk, today)
+    decision = page.decision
     wanted = patient.decisions.filter(today=today).select_related("checkin").first()
     same(decision, wanted)
     assert decision is not None and wanted is not None
     with CaptureQueriesContext(connection) as asked:
         same(decision.checkin, wanted.checkin)
     assert len(asked) == 0
-    assert _decision_of(patient.pk, today - timedelta(days=1)) is None
+    assert lean.today_page(patient.pk, today - timedelta(days=1)).decision is None
     follow = upcoming_followups(patient, today)
     wanted_follow = list(FollowUp.objects.filter(plan__patient=patient, date__gte=today))
     assert [f.pk for f in follow] == [f.pk for f in wanted_follow] and len(follow) == 2

@@ -109,21 +109,6 @@ def _today_for(patient: Patient, day: date, moment: datetime) -> TodayView:
     return view
 
 
-# Today's reads, each the ORM's SQL written once (clinic/lean.py, issue 17).
-
-def _marks(patient_id: int, day: date) -> list[DoseTaken]:
-    """patient.doses_taken.filter(date=day), read with the page's other small reads
-    (lean.today_page)."""
-    return list(lean.today_page(patient_id, day).marks)
-
-
-def _decision_of(patient_id: int, day: date) -> Decision | None:
-    """patient.decisions.filter(today=day).select_related("checkin").first(), read with the
-    page's other small reads (lean.today_page)."""
-    found: Decision | None = lean.today_page(patient_id, day).decision
-    return found
-
-
 def _daily(plan: Plan, step: Any, day: date) -> str | None:
     """Today's total: the step's, or before a (new) plan starts, the dose kept until then."""
     if step is not None:
