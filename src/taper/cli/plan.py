@@ -23,6 +23,9 @@ EXPORTS = ("pdf", "ics", "csv", "fhir", "pharmacy", "pharmacy-text")
 
 
 def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    parser.epilog = ("The drug's data file is parsed once and the parse kept in $TAPER_CACHE_DIR "
+                     "(else $XDG_CACHE_HOME/taper, else ~/.cache/taper), used only while the "
+                     "file's bytes are unchanged; TAPER_CACHE_DIR=off turns it off.")
     parser.add_argument("request", metavar="REQUEST",
                         help="planning request: a JSON or TOML file, or - for standard input")
     parser.add_argument("--format", choices=("table", "json", *EXPORTS), default="table",
